@@ -1,0 +1,73 @@
+"""SQLAlchemy models: the database is the record of what must be done."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    """One article of one site. Re-posting with the same site + external_id makes a new
+    revision of this row; its audio for the last finished revision stays served meanwhile."""
+
+    __tablename__ = "articles"
+    __table_args__ = (UniqueConstraint("site", "external_id", name="uq_articles_site_external"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    site: Mapped[str] = mapped_column(String(100), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(300))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    url: Mapped[str | None] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(10))  # text | html | url
+    source: Mapped[str] = mapped_column(Text)  # the text or HTML as posted ("" for url)
+    captions: Mapped[bool] = mapped_column(default=False)
+    voice: Mapped[str | None] = mapped_column(String(50))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    segments_done: Mapped[int] = mapped_column(Integer, default=0)
+    segments_total: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    engine: Mapped[str | None] = mapped_column(String(30))
+    engine_note: Mapped[str | None] = mapped_column(Text)
+    voice_used: Mapped[str | None] = mapped_column(String(50))
+    duration: Mapped[float | None] = mapped_column(Float)
+    audio_key: Mapped[str | None] = mapped_column(String(200))
+    audio_revision: Mapped[int | None] = mapped_column(Integer)
+    audio_bytes: Mapped[int | None] = mapped_column(Integer)
+    playlist: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SiteLexicon(Base):
+    """A site's pronunciation lexicon: written form -> spoken form."""
+
+    __tablename__ = "site_lexicons"
+
+    site: Mapped[str] = mapped_column(String(100), primary_key=True)
+    entries: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
