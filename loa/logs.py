@@ -1,0 +1,18 @@
+"""Logging, configured once per process."""
+
+from __future__ import annotations
+
+import logging
+
+_configured = False
+
+
+def configure_logging(level: str = "INFO") -> None:
+    global _configured
+    if _configured:
+        return
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s",
+    )
+    _configured = True

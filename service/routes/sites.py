@@ -1,0 +1,66 @@
+"""/v1/sites/{site}/lexicon: a site's pronunciation lexicon (written form -> spoken form)."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from loa.storage.models import Article, SiteLexicon
+from loa.text.lexicon import validate_lexicon
+from service.deps import SessionDep, SettingsDep, WriteAccess
+from service.errors import ApiError
+from service.queue import enqueue_article
+from service.schemas import LexiconPublic, LexiconUpdate
+
+router = APIRouter(prefix="/v1/sites", tags=["sites"])
+SITE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+def _check_site(site: str) -> str:
+    if not SITE_RE.match(site):
+        raise ApiError(422, "invalid_input",
+                       "site must be 1-100 of a-z 0-9 . _ - and start with a letter or digit",
+                       field="site")
+    return site
+
+
+@router.get("/{site}/lexicon", response_model=LexiconPublic)
+def get_lexicon(site: str, session: SessionDep) -> LexiconPublic:
+    row = session.get(SiteLexicon, _check_site(site))
+    if row is None:
+        return LexiconPublic(site=site, entries={}, updated_at=None)
+    return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at)
+
+
+@router.put("/{site}/lexicon", response_model=LexiconPublic, dependencies=[WriteAccess])
+def put_lexicon(
+    site: str, body: LexiconUpdate, session: SessionDep, settings: SettingsDep
+) -> LexiconPublic:
+    """Replace the lexicon. The site's articles are made again; only segments whose spoken
+    text changed are synthesized anew (segment audio is cached by its spoken text)."""
+    entries = validate_lexicon(body.entries)
+    row = session.get(SiteLexicon, _check_site(site))
+    if row is None:
+        row = SiteLexicon(site=site, entries=entries)
+        session.add(row)
+    elif row.entries == entries:
+        return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at,
+                             requeued=0)
+    else:
+        row.entries = entries
+    articles = session.scalars(
+        select(Article).where(Article.site == site, Article.status.in_(("ready", "failed")))
+    ).all()
+    for article in articles:
+        article.revision += 1
+        article.status = "queued"
+        article.error = None
+        article.segments_done = 0
+        article.lease_until = None
+    session.commit()
+    for article in articles:
+        enqueue_article(settings, article.id, article.revision)
+    return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at,
+                         requeued=len(articles))

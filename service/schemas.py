@@ -1,0 +1,127 @@
+"""Request and response bodies (pydantic), named by resource and role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SiteName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", strip_whitespace=True)
+]
+ExternalId = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+
+KNOWN_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
+
+
+class ArticleCreate(BaseModel):
+    """Exactly one of text | html | url (url alone: the worker fetches the page)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=50_000_000)
+
+    title: str | None = Field(default=None, max_length=1000)
+    text: str | None = None
+    html: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
+    external_id: ExternalId | None = None
+    site: SiteName = "default"
+    author: str | None = Field(default=None, max_length=300)
+    published_at: datetime | None = None
+    voice: str | None = Field(default=None, max_length=50)
+    captions: bool | None = Field(
+        default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
+    )
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, v: str | None) -> str | None:
+        if v is not None and v not in KNOWN_VOICES:
+            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(KNOWN_VOICES)}")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip()
+        if not v.lower().startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class ArticleLinks(BaseModel):
+    self: str
+    audio: str
+    playlist: str
+
+
+class ArticlePublic(BaseModel):
+    id: str
+    site: str
+    external_id: str | None
+    title: str
+    status: Literal["queued", "processing", "ready", "failed"]
+    revision: int
+    progress: Progress
+    duration: float | None = Field(description="Seconds of audio, once ready.")
+    engine: str | None
+    engine_note: str | None = Field(description="Why the engine differs from the one asked for.")
+    voice: str | None
+    error: str | None
+    audio_revision: int | None = Field(description="Revision the served audio was made from.")
+    created_at: datetime
+    updated_at: datetime
+    links: ArticleLinks
+
+
+class PlaylistSegment(BaseModel):
+    index: int
+    text: str = Field(description="The text as the reader sees it (for highlighting).")
+    spoken: str = Field(description="The text as it was spoken (normalized).")
+    start: float
+    duration: float
+    paragraph: int
+    sentence: int
+    kind: str
+    char_start: int
+    char_end: int
+
+
+class PlaylistPublic(BaseModel):
+    id: str
+    title: str
+    audio: str
+    duration: float
+    segments: list[PlaylistSegment]
+
+
+class LexiconUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entries: dict[str, str]
+
+
+class LexiconPublic(BaseModel):
+    site: str
+    entries: dict[str, str]
+    updated_at: datetime | None
+    requeued: int | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+    errors: list[dict[str, Any]] | None = None

@@ -1,0 +1,46 @@
+"""The Celery application: configuration only. Tasks live in workers.tasks.
+
+Reliability settings, and why:
+- ``task_acks_late`` + ``task_reject_on_worker_lost``: a task is acknowledged after it finishes,
+  and re-queued when the worker process dies (with Celery's defaults a ``kill -9`` mid-task
+  loses the task for good).
+- ``worker_prefetch_multiplier=1``: a worker holds one message per process, so a crash strands
+  little and long articles do not block a queue behind them.
+- ``visibility_timeout``: how long Redis waits before re-delivering an unacknowledged message
+  whose worker vanished without a word. The worker's own sweep (see workers.tasks) re-sends
+  lost work from the database sooner than that.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from loa.config import get_settings
+from loa.logs import configure_logging
+
+
+def create_celery(broker_url: str | None = None) -> Celery:
+    settings = get_settings()
+    url = broker_url or settings.redis_url or "redis://127.0.0.1:6379/0"
+    app = Celery("loa", broker=url, include=["workers.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        task_create_missing_queues=False,
+        task_default_queue="loa",
+        task_queues={"loa": {"exchange": "loa", "routing_key": "loa"}},
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 600},
+        task_serializer="json",
+        accept_content=["json"],
+        worker_send_task_events=False,
+        task_send_sent_event=False,
+    )
+    return app
+
+
+configure_logging(get_settings().log_level)
+app = create_celery()

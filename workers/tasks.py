@@ -1,0 +1,81 @@
+"""Celery tasks: thin wrappers around loa.jobs (a task is much like a web view)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from celery.signals import worker_process_init, worker_ready
+
+from loa.config import get_settings
+from loa.engines.base import Engine
+from loa.errors import EngineUnavailable
+from loa.jobs import LeaseHeld, find_stale_work, mark_failed, run_article_job
+from workers.app import app
+
+logger = logging.getLogger(__name__)
+
+SWEEP_EVERY_SECONDS = 30
+QUEUED_GRACE_SECONDS = 300
+
+
+@app.task(name="loa.process_article", bind=True, acks_late=True, reject_on_worker_lost=True)
+def process_article(self, article_id: str, revision: int) -> str:  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    try:
+        return run_article_job(article_id, revision, settings).outcome
+    except LeaseHeld as exc:
+        raise self.retry(countdown=exc.seconds, max_retries=None) from None
+    except EngineUnavailable as exc:
+        if self.request.retries >= settings.task_max_retries:
+            mark_failed(settings, article_id, revision, f"engine unavailable: {exc}")
+            return "failed"
+        countdown = min(300, 5 * 2**self.request.retries)
+        raise self.retry(countdown=countdown, exc=exc) from None
+    except Exception as exc:  # never leave an article silently stuck
+        logger.exception("article %s: unexpected error", article_id)
+        mark_failed(settings, article_id, revision, f"internal error: {type(exc).__name__}")
+        return "failed"
+
+
+def enqueue(article_id: str, revision: int) -> None:
+    process_article.apply_async((article_id, revision))
+
+
+def requeue_stale_work(queued_older_than: float = QUEUED_GRACE_SECONDS) -> int:
+    """Re-send work the database says is unfinished but may have left the queue."""
+    stale = find_stale_work(get_settings(), queued_older_than=queued_older_than)
+    for article_id, revision in stale:
+        enqueue(article_id, revision)
+    if stale:
+        logger.info("re-sent %d unfinished article(s)", len(stale))
+    return len(stale)
+
+
+def _sweep_forever(stop: threading.Event) -> None:
+    while not stop.wait(SWEEP_EVERY_SECONDS):
+        try:
+            requeue_stale_work()
+        except Exception:  # the sweep must outlive a passing database or broker error
+            logger.exception("sweep for unfinished work failed")
+
+
+@worker_ready.connect
+def _on_worker_ready(**_: object) -> None:
+    """On start-up, work left queued or processing is sent again; then sweep periodically."""
+    requeue_stale_work(queued_older_than=0)
+    threading.Thread(
+        target=_sweep_forever, args=(threading.Event(),), name="loa-sweep", daemon=True
+    ).start()
+
+
+@worker_process_init.connect
+def _warm_engines(**_: object) -> None:
+    """Load the offline engine in each worker process before the first task arrives."""
+    from loa.engines.registry import get_engine
+
+    try:
+        engine: Engine = get_engine("espeak", get_settings())
+        engine.synthesize("xin chào", engine.default_voice)
+    except Exception:
+        logger.exception("could not warm up espeak")
