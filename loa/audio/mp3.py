@@ -136,6 +136,11 @@ def version_for_rate(sample_rate: int) -> int:
     raise ValueError(f"{sample_rate} Hz is not an MP3 sample rate")
 
 
+def samples_per_frame(sample_rate: int) -> int:
+    """PCM samples in one Layer III frame at ``sample_rate``."""
+    return 1152 if version_for_rate(sample_rate) == 1 else 576
+
+
 def bitrates_for(version: int) -> tuple[int, ...]:
     """Valid Layer III bitrates (kbps) for an MPEG version, ascending."""
     return (_BITRATES_V1 if version == 1 else _BITRATES_V2)[1:]

@@ -1,0 +1,61 @@
+"""ID3v2 tags for finished articles (mutagen, in memory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+
+from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, ID3NoHeaderError
+
+log = logging.getLogger(__name__)
+
+LANGUAGE = "vie"  # ISO 639-2, as ID3 wants it
+ENCODING_UTF8 = 3  # ID3v2.4 text encoding 3 is UTF-8
+
+
+def _date_text(date: str | dt.date | dt.datetime | None) -> str | None:
+    """ID3 timestamps are ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS``)."""
+    if date is None:
+        return None
+    if isinstance(date, dt.datetime):
+        return date.replace(tzinfo=None, microsecond=0).isoformat()
+    if isinstance(date, dt.date):
+        return date.isoformat()
+    return str(date).strip() or None
+
+
+def tag_mp3(
+    data: bytes,
+    *,
+    title: str,
+    artist: str | None = None,
+    album: str | None = None,
+    date: str | dt.date | dt.datetime | None = None,
+    comment: str | None = None,
+) -> bytes:
+    """``data`` with an ID3v2.4 tag in front (an existing ID3v2 tag is replaced).
+
+    Text is UTF-8; the language frame and the comment's language are "vie".
+    """
+    buffer = io.BytesIO(data)
+    try:
+        tags = ID3(buffer)
+        tags.clear()
+    except ID3NoHeaderError:
+        tags = ID3()
+    tags.add(TIT2(encoding=ENCODING_UTF8, text=title))
+    tags.add(TLAN(encoding=ENCODING_UTF8, text=LANGUAGE))
+    tags.add(TSSE(encoding=ENCODING_UTF8, text="Loa"))
+    if artist:
+        tags.add(TPE1(encoding=ENCODING_UTF8, text=artist))
+    if album:
+        tags.add(TALB(encoding=ENCODING_UTF8, text=album))
+    date_text = _date_text(date)
+    if date_text:
+        tags.add(TDRC(encoding=ENCODING_UTF8, text=date_text))
+    if comment:
+        tags.add(COMM(encoding=ENCODING_UTF8, lang=LANGUAGE, desc="", text=comment))
+    buffer.seek(0)
+    tags.save(buffer, v2_version=4, padding=lambda info: 0)
+    return buffer.getvalue()

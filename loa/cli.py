@@ -1,0 +1,192 @@
+"""The ``loa`` command line: say, extract, normalize, serve, migrate.
+
+``loa extract`` and ``loa normalize`` are contracts used by checks outside the test suite:
+keep their output stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from loa.config import get_settings
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    return Path(path).read_bytes()
+
+
+def _write_lines(lines: list[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line.replace("\n", " ") + "\n")
+    out.flush()
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from loa.text.extract import extract_document
+
+    article = extract_document(_read_input(args.file))
+    text = article.to_text(captions=args.captions)
+    sys.stdout.write(text + ("\n" if text else ""))
+    return 0
+
+
+def _engine_for(name: str | None):  # type: ignore[no-untyped-def]
+    from loa.engines.registry import get_engine
+
+    settings = get_settings()
+    choice = name or settings.engine
+    return get_engine("espeak" if choice == "auto" else choice, settings)
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from loa.pipeline import prepare_segments
+    from loa.text.extract import extract_document
+    from loa.text.normalize import find_abbreviation_definitions, normalize
+
+    if args.lines:
+        data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        lines = data.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        out = []
+        for line in lines:
+            line = line.rstrip("\r")
+            definitions = find_abbreviation_definitions(line)
+            out.append(normalize(line, region=args.region, abbreviations=definitions))
+        _write_lines(out)
+        return 0
+    engine = _engine_for(args.engine)
+    article = extract_document(_read_input(args.file or "-"))
+    voice = args.voice or engine.default_voice
+    region = args.region or engine.region_of_voice.get(voice, "north")
+    segments = prepare_segments(
+        article, max_chars=engine.max_chars, region=region, captions=args.captions
+    )
+    _write_lines([s.text for s in segments])
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from loa.audio.tags import tag_mp3
+    from loa.pipeline import assemble_article, prepare_segments
+    from loa.storage import MemoryStorage
+    from loa.text.extract import extract_document
+
+    settings = get_settings()
+    engine = _engine_for(args.engine)
+    voice = args.voice or engine.default_voice
+    if voice not in engine.voices:
+        print(f"loa: unknown voice {voice!r}; known: {', '.join(engine.voices)}", file=sys.stderr)
+        return 2
+    article = extract_document(_read_input(args.file))
+    region = engine.region_of_voice.get(voice, "north")
+    segments = prepare_segments(
+        article, max_chars=engine.max_chars, region=region, captions=args.captions
+    )
+    if not segments:
+        print("loa: nothing speakable in the input", file=sys.stderr)
+        return 1
+    from loa.pipeline import synthesize_segment
+
+    storage = MemoryStorage()
+    clips = [synthesize_segment(engine, voice, s.text, storage) for s in segments]
+    audio = assemble_article(segments, clips, settings, source_text=article.to_text(args.captions))
+    data = tag_mp3(audio.mp3, title=article.title or "Loa")
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        out = Path(args.output)
+        tmp = out.with_name(f".{out.name}.part")
+        tmp.write_bytes(data)
+        tmp.replace(out)
+        print(f"{out}: {audio.duration:.1f} s, {len(segments)} segments, {engine.name}/{voice}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from loa.runtime import RuntimeProblem, serve
+
+    try:
+        return serve(get_settings(), host=args.host, port=args.port)
+    except RuntimeProblem as exc:
+        print(f"loa: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from loa.storage.db import migrate
+
+    migrate(get_settings().sqlalchemy_url)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="loa", description="Vietnamese articles to audio.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("say", help="synthesize a file (text or HTML) to MP3; no server needed")
+    p.add_argument("file", help="input file, or - for stdin")
+    p.add_argument("-o", "--output", required=True, help="output MP3 (or - for stdout)")
+    p.add_argument("--engine", choices=["espeak", "gtts", "fake"], default=None)
+    p.add_argument("--voice", default=None)
+    p.add_argument("--captions", action="store_true", help="read image captions too")
+    p.set_defaults(func=cmd_say)
+
+    p = sub.add_parser("extract", help="the article as a listener hears it, before normalizing")
+    p.add_argument("file", help="HTML or text file, or - for stdin")
+    p.add_argument("--captions", action="store_true", help="include image captions")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("normalize", help="the text as it will be spoken, one segment a line")
+    p.add_argument("file", nargs="?", default="-", help="HTML or text file, or - for stdin")
+    p.add_argument("--lines", action="store_true",
+                   help="normalize stdin line by line: exactly one output line per input line")
+    p.add_argument("--engine", choices=["espeak", "gtts", "fake"], default=None)
+    p.add_argument("--voice", default=None)
+    p.add_argument("--region", choices=["north", "south"], default=None)
+    p.add_argument("--captions", action="store_true")
+    p.set_defaults(func=cmd_normalize)
+
+    p = sub.add_parser("serve", help="start Redis (embedded), a worker and the API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from loa.logs import configure_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "port", 0) is None:
+        args.port = int(os.environ.get("PORT", "8000"))
+    if args.command == "normalize" and args.lines and args.region is None:
+        args.region = "north"
+    configure_logging("WARNING" if args.command in ("extract", "normalize", "say") else "INFO")
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        from loa.errors import LoaError
+
+        if isinstance(exc, LoaError):
+            print(f"loa: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
