@@ -9,6 +9,8 @@ revision does nothing, and one that finds a live lease is told to come back late
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +30,28 @@ from loa.storage.models import Article, SiteLexicon
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 60
+LEASE_SECONDS = 30
+
+
+def current_owner() -> str:
+    """This process as a lease owner (computed per call: prefork children have their own pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """True when the lease belongs to a process on this host that no longer exists."""
+    if not owner or ":" not in owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class LeaseHeld(Exception):
@@ -78,6 +101,7 @@ def claim(settings: Settings, article_id: str, revision: int) -> bool:
             .values(
                 status="processing",
                 lease_until=t + timedelta(seconds=LEASE_SECONDS),
+                lease_owner=current_owner(),
                 attempts=Article.attempts + 1,
                 error=None,
             )
@@ -87,6 +111,18 @@ def claim(settings: Settings, article_id: str, revision: int) -> bool:
         row = s.get(Article, article_id)
         if row is None or row.revision != revision or row.status in ("ready", "failed"):
             return False
+        if owner_is_dead(row.lease_owner):
+            # the process that held it was killed (e.g. kill -9): take over now
+            taken = s.execute(
+                update(Article)
+                .where(Article.id == article_id, Article.revision == revision,
+                       Article.lease_owner == row.lease_owner)
+                .values(lease_until=t + timedelta(seconds=LEASE_SECONDS),
+                        lease_owner=current_owner(), attempts=Article.attempts + 1)
+            )
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                logger.warning("article %s: took over from dead %s", article_id, row.lease_owner)
+                return True
         lease = as_utc(row.lease_until) or t
         raise LeaseHeld(max(1.0, (lease - t).total_seconds() + 1))
 

@@ -44,6 +44,7 @@ class Article(Base):
     segments_total: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(300))  # "host:pid" of the job
 
     engine: Mapped[str | None] = mapped_column(String(30))
     engine_note: Mapped[str | None] = mapped_column(Text)

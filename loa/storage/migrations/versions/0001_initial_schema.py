@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('segments_total', sa.Integer(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('lease_owner', sa.String(length=300), nullable=True),
     sa.Column('engine', sa.String(length=30), nullable=True),
     sa.Column('engine_note', sa.Text(), nullable=True),
     sa.Column('voice_used', sa.String(length=50), nullable=True),

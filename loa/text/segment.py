@@ -1,0 +1,470 @@
+"""Cut an article into pieces an engine can speak: sentences, then clauses that fit ``max_chars``.
+
+Three steps, each a plain function:
+
+* ``split_sentences`` finds sentence spans in one paragraph of *original* text, knowing the
+  Vietnamese habits that put dots where no sentence ends (``TP.HCM``, ``PGS.TS.``, ``Q. 1``,
+  ``1.500``, ``16.5.2022``, ``www.langson.gov.vn``, ``Nguyễn V. A.``).
+* ``split_clauses`` / ``clause_spans`` cut one *normalized* sentence that is too long for the
+  engine at its most natural boundary: ``;`` then ``:`` then ``,`` then dashes and parentheses,
+  then before a conjunction, then any space.
+* ``segment_article`` runs both over an ``ExtractedArticle`` with a normalizer in between, and
+  maps every spoken piece back to the span of the original text it reads, so a player can
+  highlight what is being said.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+from loa.text.model import ExtractedArticle, Segment
+
+# --- data -----------------------------------------------------------------------------------
+
+#: Abbreviations written with a final dot that never end a sentence: titles and degrees, which
+#: precede a name, and administrative units, which precede a name or a number. Compared
+#: case-insensitively with the word before the dot, or with its last dot-separated part
+#: ("PGS.TS." -> "ts"). Words that are also Vietnamese words ("co", "no") or that often end a
+#: sentence ("v.v.", "TTXVN.", "Ltd.", "PV.") are deliberately absent.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        # academic titles and degrees
+        "gs", "pgs", "ts", "tskh", "ths", "th.s", "ncs", "cn", "ks", "kts", "ls", "bs", "bsck",
+        "bscki", "bsckii", "ck", "cki", "ckii", "ds", "dsck", "ys", "gv", "gvc", "hlv",
+        # honours and professions
+        "nsnd", "nsưt", "nnnd", "nnưt", "ns", "nsư", "đc", "đ.c",
+        # administrative units and places
+        "tp", "tx", "tt", "kp", "kcn", "qđ", "ubnd",
+        # references
+        "tr", "nxb", "tel", "đt", "đc", "sđt", "fax",
+        # foreign titles and common Latin/English abbreviations
+        "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "capt", "lt", "sgt",
+        "rev", "hon", "gov", "sen", "rep", "vol", "fig", "vs", "e.g", "i.e", "cf", "ca", "approx",
+    }
+)  # fmt: skip
+
+#: One-letter abbreviations of administrative units (Quận, Phường, Huyện, Xã), compared
+#: case-sensitively so that an ordinary one-letter word still ends a sentence.
+LETTER_ABBREVIATIONS: frozenset[str] = frozenset({"Q", "P", "H", "X", "q", "p"})
+
+#: Words before which a long sentence may be cut (conjunctions and clause openers).
+CONJUNCTIONS: frozenset[str] = frozenset(
+    {
+        "và", "nhưng", "nên", "hoặc", "mà", "để", "vì", "do", "thì", "hay", "song", "còn",
+        "rồi", "tuy", "nếu", "khi", "bởi", "nhằm", "dù", "mặc", "chứ", "kẻo", "hoặc", "cùng",
+    }
+)  # fmt: skip
+
+_TERMINATORS = ".!?…"
+_CLOSERS = "\"'”’»)]}"
+_OPENERS = "\"'“‘«([{"
+_DASHES = "-‐‑‒–—―"
+
+# --- precompiled patterns -------------------------------------------------------------------
+
+_LINE_RE = re.compile(r"[^\n]+")
+_WORD_RE = re.compile(r"\S+")
+# a run of sentence punctuation, closing quotes/brackets glued to it, then space or the end
+_BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]}]*)(?=\s|$)")
+_LIST_MARKER_RE = re.compile(r"[(\[]?(?:\d{1,3}|[IVXLCDM]{1,6}|[A-Za-z])[)\]]?")
+_DASH_TOKEN_RE = re.compile(r"[-‐‑‒–—―]+")
+_HARD_CUT_AFTER = "/.-_?&=#:@,;"
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` spans of the sentences of one paragraph, stripped of whitespace.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (closing quotes and brackets glued to it stay
+    with it) followed by whitespace and then an uppercase letter, an opening quote or bracket, a
+    digit, or the end. It does not end at a dot inside a token (numbers, dates, URLs, e-mails,
+    ``TP.HCM``), after an abbreviation (``ABBREVIATIONS``), after an initial following a
+    capitalized word (``Nguyễn V. A.``), after a list marker (``1.``, ``II.``), or at an ellipsis
+    inside a quotation. A line break always ends a sentence. The spans cover every
+    non-whitespace character of ``text``.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in _LINE_RE.finditer(text):
+        base = line.start()
+        for start, end in _split_line(line.group()):
+            spans.append((base + start, base + end))
+    return spans
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans of one line (no newline inside)."""
+    spans: list[tuple[int, int]] = []
+    start = _skip_space(line, 0)
+    for m in _BOUNDARY_RE.finditer(line):
+        if m.start() < start:
+            continue
+        nxt = _skip_space(line, m.end())
+        if nxt >= len(line):
+            break
+        if _is_sentence_end(line, start, m, nxt):
+            spans.append((start, m.end()))
+            start = nxt
+    end = len(line.rstrip())
+    if start < end:
+        spans.append((start, end))
+    return spans
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """The index of the first non-whitespace character at or after ``pos``."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _is_sentence_end(line: str, start: int, m: re.Match[str], nxt: int) -> bool:
+    """Whether the punctuation matched by ``m`` ends the sentence that began at ``start``."""
+    follower = line[nxt]
+    if not (follower.isupper() or follower.istitle() or follower.isdigit()
+            or follower in _OPENERS):  # fmt: skip
+        return False
+    marks, closers = m.group(1), m.group(2)
+    ellipsis = marks.endswith(("..", "…"))
+    if ellipsis:
+        return not _inside_quote(line, m.start())
+    if marks != "." or closers:
+        return True
+    token = _token_before(line, m.start())
+    if _LIST_MARKER_RE.fullmatch(line[start : m.start()].strip()):
+        return False
+    return not _is_abbreviation(token, _word_before(line, m.start() - len(token)))
+
+
+def _token_before(text: str, pos: int) -> str:
+    """The non-whitespace run ending at ``pos``, without opening quotes or brackets."""
+    begin = pos
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:pos].lstrip(_OPENERS)
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The whitespace-separated word before the one that starts at or after ``pos``."""
+    head = text[:pos].rstrip()
+    cut = len(head)
+    while cut > 0 and not head[cut - 1].isspace():
+        cut -= 1
+    return head[cut:].lstrip(_OPENERS)
+
+
+def _is_abbreviation(token: str, previous: str) -> bool:
+    """Whether ``token`` (the text before a dot, the dot excluded) is an abbreviation.
+
+    ``previous`` is the word before it, used to tell an initial (``Nguyễn V.``) from a
+    one-letter word that ends a sentence (``hàng A.``).
+    """
+    if not token:
+        return False
+    last = token.rsplit(".", 1)[-1]
+    if token.lower() in ABBREVIATIONS or last.lower() in ABBREVIATIONS:
+        return True
+    if last in LETTER_ABBREVIATIONS:
+        return True
+    if len(last) == 1 and last.isalpha() and last.isupper():
+        # an initial: J.R.R., or a capital letter after a capitalized word (or first in line)
+        return "." in token or not previous or previous[0].isupper()
+    return False
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a quotation that opens before it and closes after it."""
+    head, tail = text[:pos], text[pos:]
+    if head.count('"') % 2 == 1 and '"' in tail:
+        return True
+    if head.count("“") > head.count("”") and "”" in tail:
+        return True
+    return head.count("«") > head.count("»") and "»" in tail
+
+
+# --- clauses --------------------------------------------------------------------------------
+
+
+def split_clauses(text: str, max_chars: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``max_chars`` characters at natural boundaries.
+
+    Whitespace inside a piece is collapsed to single spaces, so joining the pieces with ``" "``
+    gives back ``text`` with its whitespace collapsed (except across a hard cut, see
+    ``clause_spans``).
+    """
+    return [" ".join(text[a:b].split()) for a, b in clause_spans(text, max_chars)]
+
+
+def clause_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of ``text`` whose whitespace-collapsed length is <= ``max_chars``.
+
+    A text that fits is one span. Otherwise each cut falls between two words; the best class of
+    boundary wins: after ``;`` or sentence punctuation, after ``:``, after ``,``, before a dash
+    or ``(`` / after ``)``, before a conjunction (``CONJUNCTIONS``), then any space. Among
+    boundaries of the best class, the one nearest an even share of the remaining text wins;
+    boundaries leaving a piece shorter than half that share, or a piece with nothing to speak,
+    are used only when nothing else fits.
+
+    Last resort: a single word longer than ``max_chars`` (a spelled-out URL, a run of digits)
+    is hard-cut inside the word, after a ``/ . - _`` etc. in its second half if there is one,
+    never between a letter and its combining mark. Only then does a boundary fall inside a word.
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be positive")
+    words = [[m.start(), m.end()] for m in _WORD_RE.finditer(text)]
+    if not words:
+        return []
+    speakable = [_has_alnum(text, a, b) for a, b in words]
+    # speakable_after[k]: whether any word from k on has something to speak
+    speakable_after = [False] * (len(words) + 1)
+    for k in range(len(words) - 1, -1, -1):
+        speakable_after[k] = speakable[k] or speakable_after[k + 1]
+    remaining = sum(b - a for a, b in words) + len(words) - 1
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        a, b = words[i]
+        if b - a > max_chars:
+            cut = _hard_cut(text, a, max_chars)
+            spans.append((a, cut))
+            words[i][0] = cut
+            speakable[i] = _has_alnum(text, cut, b)
+            remaining -= cut - a
+            continue
+        j, length = i, b - a
+        while j + 1 < len(words) and length + 1 + words[j + 1][1] - words[j + 1][0] <= max_chars:
+            j += 1
+            length += 1 + words[j][1] - words[j][0]
+        if j == len(words) - 1:
+            spans.append((a, words[j][1]))
+            break
+        t, head = _choose_cut(text, words, speakable, speakable_after, i, j, remaining, max_chars)
+        spans.append((a, words[t][1]))
+        remaining -= head + 1
+        i = t + 1
+    return spans
+
+
+def _choose_cut(
+    text: str,
+    words: list[list[int]],
+    speakable: list[bool],
+    speakable_after: list[bool],
+    i: int,
+    j: int,
+    remaining: int,
+    max_chars: int,
+) -> tuple[int, int]:
+    """Pick the word ``t`` in ``i..j`` after which to cut; return it and the piece's length."""
+    target = remaining / math.ceil(remaining / max_chars)
+    shortest = target / 2
+    best: tuple[tuple[int, int, float, int], int, int] | None = None
+    head, head_speaks = -1, False
+    for t in range(i, j + 1):
+        head += 1 + words[t][1] - words[t][0]
+        head_speaks = head_speaks or speakable[t]
+        tier = 0 if head_speaks and speakable_after[t + 1] else 2
+        if tier == 0 and head < shortest:
+            tier = 1
+        word = text[words[t][0] : words[t][1]]
+        following = text[words[t + 1][0] : words[t + 1][1]]
+        key = (tier, _cut_class(word, following), abs(head - target), -t)
+        if best is None or key < best[0]:
+            best = (key, t, head)
+    assert best is not None  # i <= j
+    return best[1], best[2]
+
+
+def _cut_class(word: str, following: str) -> int:
+    """How good a cut between ``word`` and ``following`` is: 0 best, 5 any space."""
+    core = word.rstrip(_CLOSERS)
+    last = core[-1:]
+    if last == ";":
+        return 0
+    if last and last in _TERMINATORS and not (
+        last == "." and _is_abbreviation(core[:-1].lstrip(_OPENERS), "")
+    ):
+        return 0
+    if last == ":":
+        return 1
+    if last == ",":
+        return 2
+    if _DASH_TOKEN_RE.fullmatch(following) or following[0] in "([" or word.endswith(")"):
+        return 3
+    if following.lstrip(_OPENERS).lower() in CONJUNCTIONS:
+        return 4
+    return 5
+
+
+def _hard_cut(text: str, start: int, max_chars: int) -> int:
+    """Where to cut a word starting at ``start`` that is longer than ``max_chars``."""
+    limit = start + max_chars
+    soft = max(
+        (text.rfind(ch, start + max_chars // 2, limit - 1) for ch in _HARD_CUT_AFTER),
+        default=-1,
+    )
+    cut = soft + 1 if soft >= 0 else limit
+    while cut > start + 1 and (_is_mark(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return cut
+
+
+def _is_mark(ch: str) -> bool:
+    """Whether ``ch`` belongs to the character before it (combining mark, joiner, selector)."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0e\ufe0f" or (
+        "\U0001f3fb" <= ch <= "\U0001f3ff"
+    )
+
+
+def _has_alnum(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has a letter or digit, i.e. something to speak."""
+    return any(ch.isalnum() for ch in text[start:end])
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def segment_article(
+    article: ExtractedArticle,
+    *,
+    max_chars: int,
+    normalize: Callable[[str], str] = lambda s: s,
+    captions: bool = False,
+) -> list[Segment]:
+    """Split an article into normalized segments of at most ``max_chars`` characters.
+
+    Sentences are found in the original text of each readable block, normalized one by one and
+    cut with ``clause_spans``. ``paragraph`` and ``sentence`` number the readable blocks and
+    the sentences of a block as ``split_sentences`` found them, so a skipped sentence (nothing
+    to speak once normalized, e.g. only an emoji) leaves a gap. ``start``/``end`` index
+    ``article.to_text(captions)``: the pieces of one sentence tile its span (whitespace
+    between two pieces belongs to the first), in order. ``pause_after`` is ``"clause"``
+    inside a sentence, ``"sentence"`` after one, ``"paragraph"`` after a block's last segment.
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be positive")
+    segments: list[Segment] = []
+    offset = 0
+    for paragraph, block in enumerate(article.readable_blocks(captions)):
+        block_start = len(segments)
+        for sentence, (a, b) in enumerate(split_sentences(block.text)):
+            original = block.text[a:b]
+            spoken = normalize(original)
+            if not _has_alnum(spoken):
+                continue
+            for text, start, end, last in _sentence_pieces(original, spoken, max_chars):
+                segments.append(
+                    Segment(
+                        index=len(segments),
+                        text=text,
+                        paragraph=paragraph,
+                        sentence=sentence,
+                        kind=block.kind,
+                        start=offset + a + start,
+                        end=offset + a + end,
+                        pause_after="sentence" if last else "clause",
+                    )
+                )
+        if len(segments) > block_start:
+            segments[-1] = dataclasses.replace(segments[-1], pause_after="paragraph")
+        offset += len(block.text) + 1
+    return segments
+
+
+def _sentence_pieces(
+    original: str, spoken: str, max_chars: int
+) -> list[tuple[str, int, int, bool]]:
+    """``(text, start, end, is_last)`` for each speakable piece of one sentence.
+
+    ``start``/``end`` are offsets in ``original``. A piece with nothing to speak (only
+    punctuation, which clause_spans avoids producing unless nothing else fits) is dropped and
+    its span given to its neighbour.
+    """
+    spans = clause_spans(spoken, max_chars)
+    bounds = map_offsets(original, spoken, [a for a, _ in spans[1:]])
+    bounds = _strictly_increasing([0, *bounds, len(original)])
+    pieces: list[list] = []
+    pending_start: int | None = None
+    for k, (a, b) in enumerate(spans):
+        start, end = bounds[k], bounds[k + 1]
+        if not _has_alnum(spoken, a, b):
+            if pieces:
+                pieces[-1][2] = end
+            elif pending_start is None:
+                pending_start = start
+            continue
+        if pending_start is not None:
+            start, pending_start = pending_start, None
+        pieces.append([" ".join(spoken[a:b].split()), start, end, False])
+    pieces[-1][3] = True
+    return [(text, start, end, last) for text, start, end, last in pieces]
+
+
+def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
+    """Map character offsets of ``spoken`` (a normalization of ``original``) into ``original``.
+
+    Words are aligned with ``difflib.SequenceMatcher`` on a folded form (lowercase, letters and
+    digits only), so words the normalizer left alone are exact anchors. An offset between
+    anchors is interpolated linearly; an offset at the start of a spoken word is then moved to
+    the nearest start of an original word between the same anchors. The result is
+    non-decreasing when ``cuts`` is.
+    """
+    o_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(original)]
+    s_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(spoken)]
+    matcher = difflib.SequenceMatcher(
+        None,
+        [_fold(original[a:b]) for a, b in o_words],
+        [_fold(spoken[a:b]) for a, b in s_words],
+        autojunk=False,
+    )
+    anchors = [(0, 0)]
+    for i, j, size in matcher.get_matching_blocks():
+        for k in range(size):
+            anchors.append((s_words[j + k][0], o_words[i + k][0]))
+            anchors.append((s_words[j + k][1], o_words[i + k][1]))
+    anchors.append((len(spoken), len(original)))
+    s_points = [s for s, _ in anchors]
+    o_starts = [a for a, _ in o_words]
+    out = []
+    for cut in cuts:
+        hi = bisect.bisect_left(s_points, cut)
+        if hi < len(anchors) and s_points[hi] == cut:
+            out.append(anchors[hi][1])
+            continue
+        (s0, o0), (s1, o1) = anchors[hi - 1], anchors[hi]
+        guess = o0 + (cut - s0) * (o1 - o0) / (s1 - s0)
+        at_word_start = cut == 0 or spoken[cut - 1].isspace()
+        out.append(_nearest_start(o_starts, o0, o1, guess) if at_word_start else round(guess))
+    return out
+
+
+def _nearest_start(starts: list[int], low: int, high: int, guess: float) -> int:
+    """The word start in ``[low, high]`` nearest ``guess`` (``high`` if there is none)."""
+    lo = bisect.bisect_left(starts, low)
+    hi = bisect.bisect_right(starts, high)
+    candidates = starts[lo:hi] or [high]
+    return min(candidates, key=lambda s: (abs(s - guess), s))
+
+
+def _strictly_increasing(bounds: list[int]) -> list[int]:
+    """Make inner bounds non-decreasing, and strictly increasing when there is room."""
+    n, total = len(bounds) - 1, bounds[-1]
+    out = [bounds[0]]
+    for k in range(1, n):
+        value = max(bounds[k], out[-1] + (1 if total - bounds[0] >= n else 0))
+        out.append(min(value, total - (n - k) if total - bounds[0] >= n else total))
+    out.append(total)
+    return out
+
+
+def _fold(word: str) -> str:
+    """A word's comparison form: lowercase letters and digits (the word itself if none)."""
+    folded = "".join(ch for ch in word.lower() if ch.isalnum())
+    return folded or word
