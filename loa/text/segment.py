@@ -42,7 +42,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         # administrative units and places
         "tp", "tx", "tt", "kp", "kcn", "qđ", "ubnd",
         # references
-        "tr", "nxb", "tel", "đt", "đc", "sđt", "fax",
+        "tr", "nxb", "tel", "đt", "sđt", "fax",
         # foreign titles and common Latin/English abbreviations
         "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "capt", "lt", "sgt",
         "rev", "hon", "gov", "sen", "rep", "vol", "fig", "vs", "e.g", "i.e", "cf", "ca", "approx",
@@ -57,7 +57,7 @@ LETTER_ABBREVIATIONS: frozenset[str] = frozenset({"Q", "P", "H", "X", "q", "p"})
 CONJUNCTIONS: frozenset[str] = frozenset(
     {
         "và", "nhưng", "nên", "hoặc", "mà", "để", "vì", "do", "thì", "hay", "song", "còn",
-        "rồi", "tuy", "nếu", "khi", "bởi", "nhằm", "dù", "mặc", "chứ", "kẻo", "hoặc", "cùng",
+        "rồi", "tuy", "nếu", "khi", "bởi", "nhằm", "dù", "mặc", "chứ", "kẻo", "cùng",
     }
 )  # fmt: skip
 
@@ -137,27 +137,23 @@ def _is_sentence_end(line: str, start: int, m: re.Match[str], nxt: int) -> bool:
         return not _inside_quote(line, m.start())
     if marks != "." or closers:
         return True
-    token = _token_before(line, m.start())
     if _LIST_MARKER_RE.fullmatch(line[start : m.start()].strip()):
         return False
-    return not _is_abbreviation(token, _word_before(line, m.start() - len(token)))
+    token, previous = _token_before(line, m.start())
+    return not _is_abbreviation(token, previous)
 
 
-def _token_before(text: str, pos: int) -> str:
-    """The non-whitespace run ending at ``pos``, without opening quotes or brackets."""
+def _token_before(text: str, pos: int) -> tuple[str, str]:
+    """The non-whitespace run ending at ``pos`` and the word before it, both without opening
+    quotes or brackets."""
     begin = pos
     while begin > 0 and not text[begin - 1].isspace():
         begin -= 1
-    return text[begin:pos].lstrip(_OPENERS)
-
-
-def _word_before(text: str, pos: int) -> str:
-    """The whitespace-separated word before the one that starts at or after ``pos``."""
-    head = text[:pos].rstrip()
+    head = text[:begin].rstrip()
     cut = len(head)
     while cut > 0 and not head[cut - 1].isspace():
         cut -= 1
-    return head[cut:].lstrip(_OPENERS)
+    return text[begin:pos].lstrip(_OPENERS), head[cut:].lstrip(_OPENERS)
 
 
 def _is_abbreviation(token: str, previous: str) -> bool:
@@ -288,8 +284,10 @@ def _cut_class(word: str, following: str) -> int:
     last = core[-1:]
     if last == ";":
         return 0
-    if last and last in _TERMINATORS and not (
-        last == "." and _is_abbreviation(core[:-1].lstrip(_OPENERS), "")
+    if (
+        last
+        and last in _TERMINATORS
+        and not (last == "." and _is_abbreviation(core[:-1].lstrip(_OPENERS), ""))
     ):
         return 0
     if last == ":":
@@ -298,7 +296,7 @@ def _cut_class(word: str, following: str) -> int:
         return 2
     if _DASH_TOKEN_RE.fullmatch(following) or following[0] in "([" or word.endswith(")"):
         return 3
-    if following.lstrip(_OPENERS).lower() in CONJUNCTIONS:
+    if following.strip(_OPENERS + _CLOSERS + ",;:.!?…").lower() in CONJUNCTIONS:
         return 4
     return 5
 
@@ -318,8 +316,10 @@ def _hard_cut(text: str, start: int, max_chars: int) -> int:
 
 def _is_mark(ch: str) -> bool:
     """Whether ``ch`` belongs to the character before it (combining mark, joiner, selector)."""
-    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0e\ufe0f" or (
-        "\U0001f3fb" <= ch <= "\U0001f3ff"
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or ch in "\u200d\ufe0e\ufe0f"
+        or ("\U0001f3fb" <= ch <= "\U0001f3ff")
     )
 
 
@@ -390,21 +390,20 @@ def _sentence_pieces(
     spans = clause_spans(spoken, max_chars)
     bounds = map_offsets(original, spoken, [a for a, _ in spans[1:]])
     bounds = _strictly_increasing([0, *bounds, len(original)])
-    pieces: list[list] = []
+    pieces: list[tuple[str, int, int]] = []
     pending_start: int | None = None
     for k, (a, b) in enumerate(spans):
         start, end = bounds[k], bounds[k + 1]
         if not _has_alnum(spoken, a, b):
             if pieces:
-                pieces[-1][2] = end
+                pieces[-1] = (pieces[-1][0], pieces[-1][1], end)
             elif pending_start is None:
                 pending_start = start
             continue
         if pending_start is not None:
             start, pending_start = pending_start, None
-        pieces.append([" ".join(spoken[a:b].split()), start, end, False])
-    pieces[-1][3] = True
-    return [(text, start, end, last) for text, start, end, last in pieces]
+        pieces.append((" ".join(spoken[a:b].split()), start, end))
+    return [(text, start, end, k == len(pieces) - 1) for k, (text, start, end) in enumerate(pieces)]
 
 
 def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
@@ -432,8 +431,9 @@ def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
     anchors.append((len(spoken), len(original)))
     s_points = [s for s, _ in anchors]
     o_starts = [a for a, _ in o_words]
-    out = []
+    out: list[int] = []
     for cut in cuts:
+        floor = out[-1] if out else 0
         hi = bisect.bisect_left(s_points, cut)
         if hi < len(anchors) and s_points[hi] == cut:
             out.append(anchors[hi][1])
@@ -441,26 +441,29 @@ def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
         (s0, o0), (s1, o1) = anchors[hi - 1], anchors[hi]
         guess = o0 + (cut - s0) * (o1 - o0) / (s1 - s0)
         at_word_start = cut == 0 or spoken[cut - 1].isspace()
-        out.append(_nearest_start(o_starts, o0, o1, guess) if at_word_start else round(guess))
+        if at_word_start:
+            out.append(_nearest_start(o_starts, max(o0, floor + 1), o1, guess))
+        else:
+            out.append(round(guess))
     return out
 
 
 def _nearest_start(starts: list[int], low: int, high: int, guess: float) -> int:
-    """The word start in ``[low, high]`` nearest ``guess`` (``high`` if there is none)."""
+    """The word start in ``[low, high]`` nearest ``guess`` (``guess`` rounded if none)."""
     lo = bisect.bisect_left(starts, low)
     hi = bisect.bisect_right(starts, high)
-    candidates = starts[lo:hi] or [high]
+    candidates = starts[lo:hi] or [round(guess)]
     return min(candidates, key=lambda s: (abs(s - guess), s))
 
 
 def _strictly_increasing(bounds: list[int]) -> list[int]:
-    """Make inner bounds non-decreasing, and strictly increasing when there is room."""
-    n, total = len(bounds) - 1, bounds[-1]
-    out = [bounds[0]]
+    """Clamp the inner bounds so they increase, strictly when the span has room for it."""
+    n, low, high = len(bounds) - 1, bounds[0], bounds[-1]
+    step = 1 if high - low >= n else 0
+    out = [low]
     for k in range(1, n):
-        value = max(bounds[k], out[-1] + (1 if total - bounds[0] >= n else 0))
-        out.append(min(value, total - (n - k) if total - bounds[0] >= n else total))
-    out.append(total)
+        out.append(min(max(bounds[k], out[-1] + step), high - step * (n - k)))
+    out.append(high)
     return out
 
 
