@@ -65,9 +65,6 @@ class Settings(BaseSettings):
     )
     worker_concurrency: int = Field(default=2, gt=0)
     task_max_retries: int = Field(default=5, ge=0)
-    public_base_url: str = Field(
-        default="", description="Absolute base URL for links in feeds (default: from request)."
-    )
     log_level: str = "INFO"
 
     @field_validator("data_dir")
