@@ -161,8 +161,11 @@ def _site_lexicon(settings: Settings, site: str) -> dict[str, str]:
 
 
 def _pick_engine(settings: Settings, voice: str | None) -> tuple[Engine, str, str | None]:
-    """The engine for this job, the voice to use with it, and a note when auto fell back."""
-    engine, note = choose_engine(settings.engine, settings, voice=voice)
+    """The engine for this job, the voice to use with it, and a note when auto chose for us."""
+    engine, note = choose_engine(settings.engine, settings)
+    if voice and voice not in engine.voices and settings.engine == "auto":
+        # auto never changes the voice a site asked for: an offline-only voice means espeak
+        engine, note = get_engine("espeak", settings), f"voice {voice} is offered by espeak only"
     use_voice = voice if voice in engine.voices else engine.default_voice
     return engine, use_voice, note
 

@@ -1,0 +1,76 @@
+"""The online engine path, with Google's endpoint replaced by a local server that speaks the
+batchexecute protocol gTTS uses (the only stand-in: Google is outside our reach)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.google_tts import FakeGoogleTTS
+from tests.integration.stack import Stack, running_stack
+from tests.integration.test_articles_api import decoded_duration
+
+TEXT = (
+    "Sáng 20/11/2024, UBND thành phố tổ chức lễ kỷ niệm Ngày Nhà giáo Việt Nam. "
+    "Toàn thành phố hiện có 1.250 trường học với hơn 45.000 giáo viên, tăng 2,5% so với năm "
+    "trước. Lãnh đạo thành phố đã trao bằng khen cho 36 tập thể và 120 cá nhân có thành tích "
+    "xuất sắc trong sự nghiệp giáo dục."
+)
+
+
+@pytest.fixture(scope="module")
+def google() -> Iterator[FakeGoogleTTS]:
+    with FakeGoogleTTS(mode="ok") as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def online_stack(tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("online"), LOA_GTTS_URL=google.url) as s:
+        yield s
+
+
+def test_google_reachable_uses_gtts_in_requests_of_at_most_100_chars(
+    online_stack: Stack, google: FakeGoogleTTS, tmp_path
+) -> None:
+    google.mode = "ok"
+    with online_stack.client() as c:
+        r = c.post("/v1/articles", json={"title": "Ngày Nhà giáo", "text": TEXT})
+        assert r.status_code == 202
+        body = online_stack.wait_ready(r.json()["id"])
+        assert body["status"] == "ready", body
+        assert body["engine"] == "gtts" and body["engine_note"] is None
+        audio = c.get(body["links"]["audio"]).content
+        playlist = c.get(body["links"]["playlist"]).json()
+    sent = [text for text, lang in google.requests if lang == "vi"]
+    assert sent and all(len(t) <= 100 for t in sent)
+    assert any("mười một" in t for t in sent)  # normalized before it reaches the engine
+    assert not any(ch.isdigit() for t in sent for ch in t if t in [s["spoken"] for s in
+                                                                    playlist["segments"]])
+    total = playlist["duration"]
+    assert abs(decoded_duration(audio, tmp_path) - total) / total < 0.01
+
+
+def test_google_failing_midway_moves_the_article_to_espeak(
+    online_stack: Stack, google: FakeGoogleTTS
+) -> None:
+    google.mode, google.delay = "slow", 0.3
+    try:
+        with online_stack.client() as c:
+            r = c.post("/v1/articles", json={"title": "Giữa chừng", "text": TEXT + " Hết."})
+            article_id = r.json()["id"]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                body = c.get(f"/v1/articles/{article_id}").json()
+                if body["progress"]["done"] >= 1 and body["engine"] == "gtts":
+                    break
+                time.sleep(0.05)
+            google.mode = "500"
+        body = online_stack.wait_ready(article_id)
+    finally:
+        google.mode = "ok"
+    assert body["status"] == "ready", body
+    assert body["engine"] == "espeak"
+    assert "gtts" in body["engine_note"]
