@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     read_captions: bool = Field(default=False, description="Read image captions aloud.")
     sample_rate: int = Field(default=22050, description="Sample rate of offline MP3 output.")
     bitrate_kbps: int = Field(default=48, description="Bitrate of offline MP3 output.")
+    espeak_rate_wpm: int = Field(default=165, ge=80, le=450, description="espeak speech rate.")
     sentence_pause_ms: int = Field(default=250, ge=0)
     paragraph_pause_ms: int = Field(default=600, ge=0)
     fetch_timeout: float = Field(default=10.0, gt=0, description="Seconds to fetch a URL.")

@@ -1,10 +1,13 @@
 """Join synthesized clips and pauses into one MP3, by bytes, without re-encoding.
 
 An article is always synthesized by one engine, so all its clips share one ``AudioFormat`` and
-pauses are built in that same format; mixed formats raise ValueError (Loa has no decoder to
-re-encode with). The joined stream starts with one Xing/Info frame describing the whole file
-(frame and byte counts, linear seek table), so players show the exact length even if a
-segment's own header frame was not stripped upstream (it is stripped here again anyway).
+pauses are built in that same format. Clips with another sample rate or channel count raise
+ValueError (Loa has no decoder to re-encode with); differing bitrates join fine (the result is
+then VBR, with a Xing instead of an Info frame).
+
+The joined stream starts with one Xing/Info frame describing the whole file (frame and byte
+counts, linear seek table), so players show the exact length. Each clip is re-parsed, so a
+segment's own ID3 tag or header frame never reaches the middle of the file.
 
 Timing is counted in frames throughout: a clip lasts ``frames * samples_per_frame / rate``,
 encoder delay and padding included, which is what a decoder plays from byte-joined clips. The
@@ -35,13 +38,22 @@ class AssembledAudio:
 
 
 def _common_format(clips: Sequence[AudioClip]) -> AudioFormat:
+    """The joined stream's format; ValueError when clips cannot be byte-joined.
+
+    Frames of one sample rate and channel count join whatever their bitrates (that is what a
+    VBR stream is); the result's bitrate is None when clips differ in bitrate.
+    """
     formats = {c.format for c in clips}
-    if len(formats) != 1:
+    shapes = {(f.sample_rate, f.channels) for f in formats}
+    if len(shapes) != 1:
         raise ValueError(
-            "clips of one article must share one format (one engine); got "
-            + ", ".join(sorted(map(str, formats)))
+            "clips of one article must come from one engine (one sample rate and channel "
+            "count); got " + ", ".join(sorted(map(str, formats)))
         )
-    return formats.pop()
+    first = clips[0].format
+    if len(formats) == 1:
+        return first
+    return AudioFormat(sample_rate=first.sample_rate, channels=first.channels, bitrate_kbps=None)
 
 
 def assemble(clips: Sequence[AudioClip], pauses_after: Sequence[float]) -> AssembledAudio:
@@ -79,4 +91,3 @@ def assemble(clips: Sequence[AudioClip], pauses_after: Sequence[float]) -> Assem
     header = mp3.info_frame(fmt, frame_count, len(audio))
     log.debug("assembled %d clips: %d frames, %.3f s", len(clips), frame_count, total)
     return AssembledAudio(mp3=header + audio, duration=total, offsets=offsets, format=fmt)
-

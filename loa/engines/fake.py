@@ -30,7 +30,9 @@ def tone_pcm(text: str, voice: str, sample_rate: int, ms_per_char: float) -> byt
     per_char = max(1, round(sample_rate * ms_per_char / 1000))
     base = 180 + zlib.crc32(voice.encode()) % 80
     return b"".join(
-        bytes(per_char * 2) if char.isspace() else _tone(base + (ord(char) % 24) * 10, per_char, sample_rate)
+        bytes(per_char * 2)
+        if char.isspace()
+        else _tone(base + (ord(char) % 24) * 10, per_char, sample_rate)
         for char in text
     )
 

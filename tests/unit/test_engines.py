@@ -1,0 +1,260 @@
+"""Engines: espeak really speaks, gTTS against a local fake of Google, the registry's choice."""
+
+from __future__ import annotations
+
+import array
+import concurrent.futures
+import importlib.metadata
+import math
+import time
+
+import pytest
+from packaging.version import Version
+
+from loa.audio import mp3
+from loa.config import Settings
+from loa.engines.base import AudioFormat, Engine
+from loa.engines.espeak import EspeakEngine, espeak_library
+from loa.engines.fake import FakeEngine
+from loa.engines.gtts import GttsEngine
+from loa.engines.registry import choose_engine, clear_engine_cache, engine_names, get_engine
+from loa.errors import EngineRejected, EngineUnavailable
+from tests.fakes.fixtures import closed_port_url, ffmpeg_decode, running_google_tts
+from tests.fakes.google_tts import FakeGoogleTTS
+
+SENTENCE = "Sở Khoa học và Công nghệ tổ chức hội thảo về đổi mới sáng tạo."
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch):
+    """gTTS sends through the environment's proxies (ignoring NO_PROXY): keep 127.0.0.1 direct."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def google():
+    with FakeGoogleTTS() as server:
+        yield server
+
+
+def rms(pcm: bytes) -> float:
+    samples = array.array("h", pcm)
+    return math.sqrt(sum(s * s for s in samples) / max(1, len(samples)))
+
+
+def test_installed_versions():
+    """gTTS < 2.5 has no timeout (requests would hang); celery 5.7 conflicts with gTTS on click."""
+    assert Version(importlib.metadata.version("gTTS")) >= Version("2.5.4")
+    assert Version(importlib.metadata.version("celery")) < Version("5.7")
+
+
+@pytest.mark.parametrize("engine", [EspeakEngine(), GttsEngine(), FakeEngine()])
+def test_engines_follow_the_protocol(engine):
+    assert isinstance(engine, Engine)
+    assert engine.default_voice in engine.voices
+    assert set(engine.region_of_voice) == set(engine.voices)
+    assert set(engine.region_of_voice.values()) <= {"north", "south"}
+
+
+# --- espeak -----------------------------------------------------------------------------------
+
+
+def test_espeak_speaks_vietnamese(tmp_path):
+    engine = EspeakEngine()
+    pcm = espeak_library().synth_pcm(SENTENCE, "vi")
+    assert rms(pcm) > 1000  # speech, not silence
+    clip = engine.synthesize(SENTENCE, "vi")
+    assert clip.format == AudioFormat(22050, 1, 48)
+    assert not any(f.is_header_frame for f in mp3.iter_frames(clip.mp3))
+    assert clip.duration == pytest.approx(len(pcm) / 2 / 22050, abs=0.12)  # + LAME delay/pad
+    decoded, _ = ffmpeg_decode(clip.mp3, tmp_path)
+    assert len(decoded) / 2 / 22050 == pytest.approx(clip.duration, abs=1e-6)
+    assert rms(decoded) > 1000
+    # ~165 words a minute: 15 syllables in 4-7 s
+    assert 3.0 < clip.duration < 7.0
+
+
+def test_espeak_duration_grows_with_text():
+    engine = EspeakEngine()
+    short = engine.synthesize(SENTENCE, "vi").duration
+    long = engine.synthesize(f"{SENTENCE} {SENTENCE} {SENTENCE}", "vi").duration
+    assert 2.4 < long / short < 3.6
+
+
+@pytest.mark.parametrize("voice", ["vi", "vi-vn-x-central", "vi-vn-x-south"])
+def test_espeak_voices(voice):
+    engine = EspeakEngine()
+    clip = engine.synthesize("Xin chào các bạn.", voice)
+    assert clip.duration > 0.5
+    assert engine.region_of_voice[voice] == ("south" if voice.endswith("south") else "north")
+
+
+def test_espeak_voices_differ():
+    north = espeak_library().synth_pcm("Xin chào các bạn.", "vi")
+    south = espeak_library().synth_pcm("Xin chào các bạn.", "vi-vn-x-south")
+    assert north != south
+
+
+def test_espeak_rejects_unknown_voice_and_empty_text():
+    engine = EspeakEngine()
+    with pytest.raises(EngineRejected):
+        engine.synthesize("Xin chào", "en")
+    with pytest.raises(EngineRejected):
+        engine.synthesize("   ", "vi")
+    with pytest.raises(EngineRejected):
+        espeak_library().synth_pcm("Xin chào", "no-such-voice")
+    with pytest.raises(ValueError):
+        EspeakEngine(rate_wpm=10)
+
+
+def test_espeak_is_safe_from_threads():
+    """Concurrent calls never mix audio (espeak is not bit-reproducible, so compare lengths)."""
+    engine = EspeakEngine()
+    texts = ["Một.", SENTENCE, "Hai ba.", f"{SENTENCE} {SENTENCE}"] * 2
+    expected = [engine.synthesize(t, "vi").duration for t in texts]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: engine.synthesize(t, "vi").duration, texts))
+    assert got == pytest.approx(expected, abs=0.06)
+
+
+def test_espeak_rate_setting_changes_speed():
+    slow = EspeakEngine(rate_wpm=120).synthesize(SENTENCE, "vi").duration
+    fast = EspeakEngine(rate_wpm=240).synthesize(SENTENCE, "vi").duration
+    assert slow > fast * 1.5
+
+
+def test_espeak_other_sample_rate():
+    clip = EspeakEngine(sample_rate=24000, bitrate_kbps=32).synthesize("Xin chào", "vi")
+    assert clip.format == AudioFormat(24000, 1, 32)
+    assert mp3.describe(clip.mp3) == clip.format
+
+
+# --- fake --------------------------------------------------------------------------------------
+
+
+def test_fake_engine_is_deterministic_and_proportional():
+    engine = FakeEngine()
+    one = engine.synthesize("a" * 20, "vi")
+    assert one == engine.synthesize("a" * 20, "vi")
+    assert one.duration == pytest.approx(20 * 0.06, abs=0.12)
+    assert engine.synthesize("a" * 40, "vi").duration == pytest.approx(40 * 0.06, abs=0.12)
+    assert engine.synthesize("a" * 20, "vi-vn-x-south").mp3 != one.mp3
+    assert list(engine.calls)[0] == ("a" * 20, "vi")
+    with pytest.raises(EngineRejected):
+        engine.synthesize("a", "xx")
+
+
+# --- gTTS against the fake Google ----------------------------------------------------------------
+
+
+def test_gtts_returns_clean_audio(google):
+    engine = GttsEngine(base_url=google.url, timeout=2)
+    text = 'TP. Hồ Chí Minh, ngày 16/5: Dr. Smith nói "xin chào".'
+    clip = engine.synthesize(text, "vi")
+    assert google.requests == [(text, "vi")]  # gTTS's pre-processors left the text alone
+    assert clip.format == AudioFormat(24000, 1, 32)
+    assert clip.mp3[:3] != b"ID3"
+    assert not any(f.is_header_frame for f in mp3.iter_frames(clip.mp3))
+    assert clip.duration == pytest.approx(len(text) * 0.06, abs=0.15)
+    assert clip.duration == mp3.frames_duration(clip.mp3)
+
+
+def test_gtts_rejects_long_text_unknown_voice(google):
+    engine = GttsEngine(base_url=google.url, timeout=2)
+    with pytest.raises(EngineRejected):
+        engine.synthesize("a " * 60, "vi")
+    with pytest.raises(EngineRejected):
+        engine.synthesize("Xin chào", "vi-vn-x-south")
+    assert google.requests == []
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [
+        ("500", EngineUnavailable),
+        ("503", EngineUnavailable),
+        ("429", EngineUnavailable),
+        ("drop", EngineUnavailable),
+        ("400", EngineRejected),
+        ("403", EngineRejected),
+        ("no-audio", EngineRejected),
+    ],
+)
+def test_gtts_failures_map(google, mode, error):
+    google.mode = mode
+    with pytest.raises(error):
+        GttsEngine(base_url=google.url, timeout=2).synthesize("Xin chào", "vi")
+
+
+def test_gtts_hung_server_times_out_quickly(google):
+    google.mode = "hang"
+    engine = GttsEngine(base_url=google.url, timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable, match="(?i)timed out"):
+        engine.synthesize("Xin chào", "vi")
+    assert time.monotonic() - started < 2.0
+    assert engine.available() is False  # the failure counts as a verdict; no new probe
+    assert len(google.requests) == 1
+
+
+def test_gtts_probe_is_cached(google):
+    engine = GttsEngine(base_url=google.url, probe_timeout=1)
+    assert engine.available() and engine.available()
+    assert len(google.requests) == 1
+    google.mode = "500"
+    assert engine.available()  # still the cached verdict
+    engine.probe_ttl = 0
+    assert engine.available() is False
+    assert "500" in engine.last_error
+
+
+def test_gtts_probe_fails_fast_on_closed_port():
+    engine = GttsEngine(base_url=closed_port_url(), probe_timeout=1)
+    started = time.monotonic()
+    assert engine.available() is False
+    assert time.monotonic() - started < 1.0
+    assert "refused" in engine.last_error.lower()
+
+
+# --- registry -----------------------------------------------------------------------------------
+
+
+def settings_for(url: str, tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path, gtts_url=url, gtts_timeout=1, gtts_probe_timeout=0.5)
+
+
+def test_registry_builds_and_caches(tmp_path):
+    clear_engine_cache()
+    settings = settings_for(closed_port_url(), tmp_path)
+    assert set(engine_names()) == {"espeak", "gtts", "fake"}
+    for name in engine_names():
+        engine = get_engine(name, settings)
+        assert engine.name == name
+        assert get_engine(name, settings) is engine
+    assert get_engine("gtts", settings).base_url == settings.gtts_url
+    with pytest.raises(ValueError):
+        get_engine("festival", settings)
+    engine, reason = choose_engine("fake", settings)
+    assert (engine.name, reason) == ("fake", None)
+
+
+def test_auto_prefers_google_when_it_answers(tmp_path):
+    clear_engine_cache()
+    with running_google_tts() as url:
+        engine, reason = choose_engine("auto", settings_for(url, tmp_path))
+    assert (engine.name, reason) == ("gtts", None)
+
+
+@pytest.mark.parametrize("mode", ["closed", "hang", "500"])
+def test_auto_falls_back_to_espeak_within_seconds(tmp_path, mode):
+    clear_engine_cache()
+    with running_google_tts(mode if mode != "closed" else "ok") as url:
+        settings = settings_for(closed_port_url() if mode == "closed" else url, tmp_path)
+        started = time.monotonic()
+        engine, reason = choose_engine("auto", settings)
+        elapsed = time.monotonic() - started
+    assert engine.name == "espeak"
+    assert reason.startswith("google unreachable: ")
+    assert elapsed < 2.0
