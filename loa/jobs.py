@@ -186,7 +186,9 @@ def run_article_job(
         logger.info("article %s changed while processing; result discarded", article_id)
         return JobResult("skipped", "superseded")
     except InputError as exc:
-        reason = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        reason = exc.message
+        if exc.field and not reason.startswith(f"{exc.field}:"):
+            reason = f"{exc.field}: {reason}"
         mark_failed(settings, article_id, revision, reason)
         return JobResult("failed", reason)
     except EngineRejected as exc:
@@ -330,10 +332,15 @@ def _synthesize_all(
     return clips
 
 
-def find_stale_work(settings: Settings, *, queued_older_than: float) -> list[tuple[str, int]]:
+def find_stale_work(
+    settings: Settings, *, queued_older_than: float, resend_after: float | None = None
+) -> list[tuple[str, int]]:
     """Articles whose work may have been lost: queued for a while, or processing with an
-    expired lease. Touches them so the same article is not re-sent again right away."""
+    expired lease and untouched for ``resend_after`` seconds. Touches them so the same article
+    is not re-sent again right away."""
     t = now()
+    if resend_after is None:
+        resend_after = queued_older_than
     out: list[tuple[str, int]] = []
     with session_scope(settings.sqlalchemy_url) as s:
         rows = s.scalars(
@@ -342,7 +349,8 @@ def find_stale_work(settings: Settings, *, queued_older_than: float) -> list[tup
                     (Article.status == "queued")
                     & (Article.updated_at < t - timedelta(seconds=queued_older_than)),
                     (Article.status == "processing")
-                    & or_(Article.lease_until.is_(None), Article.lease_until < t),
+                    & or_(Article.lease_until.is_(None), Article.lease_until < t)
+                    & (Article.updated_at <= t - timedelta(seconds=resend_after)),
                 )
             )
         ).all()

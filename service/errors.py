@@ -48,7 +48,10 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
-def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
+def _field_of(loc: tuple[Any, ...] | list[Any], kind: str = "") -> str | None:
+    """'body.text' -> 'text'; errors about the body as a whole name 'body'."""
+    if kind == "json_invalid" or list(loc) == ["body"]:
+        return "body"
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
@@ -60,6 +63,8 @@ def _message_of(err: dict[str, Any]) -> str:
     if kind == "json_invalid":
         ctx = err.get("ctx") or {}
         return f"the body is not valid JSON ({ctx.get('error', 'parse error')})"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "the body must be a JSON object"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "missing":
@@ -85,7 +90,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_of(e.get("loc", ())), "message": _message_of(e), "type": e.get("type")}
+            {
+                "field": _field_of(e.get("loc", ()), e.get("type", "")),
+                "message": _message_of(e),
+                "type": e.get("type"),
+            }
             for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
@@ -95,6 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # FastAPI's answer to a body it cannot decode (e.g. invalid UTF-8)
+            return error_response(400, "invalid_input",
+                                  "the body is not valid UTF-8 JSON", "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail),
                               headers=getattr(exc, "headers", None))

@@ -16,7 +16,8 @@ from workers.app import app
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 30
-QUEUED_GRACE_SECONDS = 300
+QUEUED_GRACE_SECONDS = 300  # queued this long without a claim: the message may be lost
+RESEND_GRACE_SECONDS = 60  # an expired lease is re-sent at most this often
 
 
 @app.task(name="loa.process_article", bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -42,9 +43,13 @@ def enqueue(article_id: str, revision: int) -> None:
     process_article.apply_async((article_id, revision))
 
 
-def requeue_stale_work(queued_older_than: float = QUEUED_GRACE_SECONDS) -> int:
+def requeue_stale_work(
+    queued_older_than: float = QUEUED_GRACE_SECONDS, resend_after: float = RESEND_GRACE_SECONDS
+) -> int:
     """Re-send work the database says is unfinished but may have left the queue."""
-    stale = find_stale_work(get_settings(), queued_older_than=queued_older_than)
+    stale = find_stale_work(
+        get_settings(), queued_older_than=queued_older_than, resend_after=resend_after
+    )
     for article_id, revision in stale:
         enqueue(article_id, revision)
     if stale:
@@ -63,7 +68,7 @@ def _sweep_forever(stop: threading.Event) -> None:
 @worker_ready.connect
 def _on_worker_ready(**_: object) -> None:
     """On start-up, work left queued or processing is sent again; then sweep periodically."""
-    requeue_stale_work(queued_older_than=0)
+    requeue_stale_work(queued_older_than=0, resend_after=0)
     threading.Thread(
         target=_sweep_forever, args=(threading.Event(),), name="loa-sweep", daemon=True
     ).start()

@@ -22,12 +22,12 @@ from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
-ID_RE = re.compile(r"^[0-9a-f]{32}$")
+ID_RE = re.compile(r"[0-9a-f]{32}")
 ArticleId = Annotated[str, Path(description="The article id (32 hex characters).")]
 
 
 def _check_id(article_id: str) -> str:
-    if not ID_RE.match(article_id):
+    if not ID_RE.fullmatch(article_id):
         raise ApiError(404, "not_found", "unknown article id", field="id")
     return article_id
 

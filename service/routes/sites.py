@@ -15,11 +15,11 @@ from service.queue import enqueue_article
 from service.schemas import LexiconPublic, LexiconUpdate
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
-SITE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+SITE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 
 
 def _check_site(site: str) -> str:
-    if not SITE_RE.match(site):
+    if not SITE_RE.fullmatch(site):
         raise ApiError(422, "invalid_input",
                        "site must be 1-100 of a-z 0-9 . _ - and start with a letter or digit",
                        field="site")

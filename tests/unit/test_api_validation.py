@@ -1,0 +1,325 @@
+"""The API's input validation, in process (TestClient), with no worker and no broker.
+
+Every bad input must answer 4xx with ``{"error": {"code", "message", "field"}}`` naming the
+field. REDIS_URL points at a closed port: a post that passes validation still answers 202 at
+once (the article stays queued in the database and the workers' sweep sends it later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from loa.config import Settings
+from loa.storage.db import migrate
+from service.app import create_app
+from tests.fakes.fixtures import closed_port_url
+
+ClientFactory = Callable[..., TestClient]
+TEXT = "Sở KHCN tổ chức hội thảo về đổi mới sáng tạo."
+
+
+@pytest.fixture
+def make_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ClientFactory]:
+    """A TestClient on a fresh app: temp SQLite (migrated), Redis on a closed port."""
+    for name in ("REDIS_URL", "LOA_REDIS_URL", "LOA_API_KEYS", "DATABASE_URL", "LOA_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    clients: list[TestClient] = []
+
+    def make(**overrides: Any) -> TestClient:
+        options: dict[str, Any] = {
+            "data_dir": tmp_path / f"data-{len(clients)}",
+            "redis_url": closed_port_url().replace("http://", "redis://") + "/0",
+            "api_keys": "",
+        }
+        options.update(overrides)
+        settings = Settings(**options)
+        migrate(settings.sqlalchemy_url)
+        client = TestClient(create_app(settings), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TestClient:
+    return make_client(max_chars=50, max_body_bytes=4000)
+
+
+def assert_error(
+    response: httpx.Response, status: int, field: str | None, code: str | None = None
+) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert {"code", "message", "field"} <= set(error)
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str) and error["message"]
+    assert error["field"] == field, error
+    if code is not None:
+        assert error["code"] == code, error
+    return error
+
+
+def post_raw(
+    client: TestClient, body: bytes, content_type: str = "application/json", **headers: str
+) -> httpx.Response:
+    return client.post(
+        "/v1/articles", content=body, headers={"content-type": content_type, **headers}
+    )
+
+
+# --- the article body -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({"text": ""}, "text", id="empty-text"),
+        pytest.param({"text": "  \n\t\u00a0 "}, "text", id="blank-text"),
+        pytest.param({"html": "   "}, "html", id="blank-html"),
+        pytest.param({"text": "a\x00b"}, "text", id="nul-in-text"),
+        pytest.param({}, "text", id="neither"),
+        pytest.param({"title": "Chỉ có tiêu đề"}, "text", id="title-only"),
+        pytest.param({"text": TEXT, "html": f"<p>{TEXT}</p>"}, "html", id="both"),
+        pytest.param({"text": 5}, "text", id="text-number"),
+        pytest.param({"text": ["a", "b"]}, "text", id="text-list"),
+        pytest.param({"text": None, "html": {"p": 1}}, "html", id="html-object"),
+        pytest.param({"text": TEXT, "title": {"x": 1}}, "title", id="title-object"),
+        pytest.param({"text": TEXT, "captions": "maybe"}, "captions", id="captions-string"),
+        pytest.param({"text": TEXT, "published_at": "hôm qua"}, "published_at", id="bad-date"),
+        pytest.param({"text": TEXT, "author": "x" * 301}, "author", id="author-too-long"),
+        pytest.param({"text": TEXT, "title": "x" * 1001}, "title", id="title-too-long"),
+        pytest.param({"text": TEXT, "voice": "en"}, "voice", id="unknown-voice"),
+        pytest.param({"text": TEXT, "voice": "VI"}, "voice", id="voice-wrong-case"),
+        pytest.param({"text": TEXT, "voice": 1}, "voice", id="voice-number"),
+        pytest.param({"text": TEXT, "url": "ftp://example.com/a"}, "url", id="url-scheme"),
+        pytest.param({"url": "javascript:alert(1)"}, "url", id="url-javascript"),
+        pytest.param({"text": TEXT, "foo": 1}, "foo", id="unknown-field"),
+        pytest.param({"text": TEXT, "Text": TEXT}, "Text", id="unknown-field-case"),
+        pytest.param({"text": TEXT, "external_id": ""}, "external_id", id="empty-external-id"),
+        pytest.param({"text": TEXT, "external_id": "a\nb"}, "external_id", id="ctl-external-id"),
+        pytest.param({"text": TEXT, "external_id": 5}, "external_id", id="number-external-id"),
+        pytest.param(
+            {"text": TEXT, "external_id": "x" * 201}, "external_id", id="long-external-id"
+        ),
+    ],
+)
+def test_bad_article_bodies_name_the_field(
+    client: TestClient, payload: dict[str, Any], field: str
+) -> None:
+    response = client.post("/v1/articles", json=payload)
+    assert_error(response, 422, field)
+
+
+@pytest.mark.parametrize(
+    "site",
+    ["", "Default", "bad site", "-x", ".x", "_x", "../etc", "a/b", "tin tức", "x" * 101, "a\tb"],
+)
+def test_bad_site_names_in_the_body(client: TestClient, site: str) -> None:
+    response = client.post("/v1/articles", json={"text": TEXT, "site": site})
+    assert_error(response, 422, "site")
+
+
+def test_text_over_the_limit_is_refused(client: TestClient) -> None:
+    error = assert_error(client.post("/v1/articles", json={"text": "a" * 51}), 422, "text")
+    assert error["code"] == "too_long"
+    assert "50" in error["message"]
+    error = assert_error(
+        client.post("/v1/articles", json={"html": "<p>" + "a" * 1000 + "</p>"}), 422, "html"
+    )
+    assert error["code"] == "too_long"
+
+
+def test_the_limit_counts_characters_after_nfc(client: TestClient) -> None:
+    """50 characters written decomposed (NFD, more code points) are still 50 characters."""
+    text = "Tiếng Việt có dấu: ả ạ ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ế ề ể ễ"
+    text = text + "ệ" * (50 - len(text))
+    assert len(text) == 50
+    decomposed = unicodedata.normalize("NFD", text)
+    assert len(decomposed) > 50
+    response = client.post("/v1/articles", json={"text": decomposed})
+    assert response.status_code == 202, response.text
+
+
+def test_lone_surrogate_in_json_is_refused_naming_the_field(client: TestClient) -> None:
+    response = post_raw(client, b'{"text": "abc \\ud800 def"}')
+    assert_error(response, 422, "text")
+
+
+# bodies that are not a JSON object at all
+UNPARSEABLE = [
+    pytest.param(b'{"text": "abc', "application/json", id="broken-json"),
+    pytest.param(b'{"text": "a",}', "application/json", id="trailing-comma"),
+    pytest.param(b'{"text": "\xff\xfe ch\xe0o"}', "application/json", id="invalid-utf8"),
+    pytest.param(b'["text"]', "application/json", id="json-array"),
+    pytest.param(b'"text"', "application/json", id="json-string"),
+    pytest.param(b'{"text": "a"}', "text/plain", id="not-json-content-type"),
+    pytest.param(b"", "application/json", id="empty-body"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), UNPARSEABLE)
+def test_unparseable_bodies_answer_4xx_json(
+    client: TestClient, body: bytes, content_type: str
+) -> None:
+    response = post_raw(client, body, content_type)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert {"code", "message", "field"} <= set(error)
+    assert error["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"text": "abc', b'{"text": "a",}', b"{", b"nul"],
+    ids=["open", "comma", "brace", "word"],
+)
+def test_broken_json_is_400(client: TestClient, body: bytes) -> None:
+    response = post_raw(client, body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "invalid_input"
+    assert "JSON" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("body", "content_type"), UNPARSEABLE)
+def test_unparseable_bodies_name_the_body(
+    client: TestClient, body: bytes, content_type: str
+) -> None:
+    error = post_raw(client, body, content_type).json()["error"]
+    assert error["field"] == "body", error
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/articles/..%2F..%2Fetc%2Fpasswd",
+        "/v1/articles/..%2F..%2Fetc%2Fpasswd/audio.mp3",
+        "/v1/articles/%2e%2e%2f%2e%2e%2floa.db/playlist.json",
+        "/v1/articles/....//....//etc/passwd",
+        "/v1/articles/0123456789abcdef0123456789abcde%00",
+        "/v1/articles/0123456789ABCDEF0123456789ABCDEF",
+        "/v1/articles/0123456789abcdef0123456789abcdef%0A",
+    ],
+)
+def test_path_traversal_attempts_get_json_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert set(response.json()["error"]) >= {"code", "message", "field"}
+    assert b"root:" not in response.content
+    assert b"SQLite format" not in response.content
+
+
+@pytest.mark.parametrize(
+    "site", ["Default", "-x", ".x", "%2e%2e", "%2e", "a%20b", "a%00", "x" * 101, "tin-t%E1%BB%A9c"]
+)
+def test_bad_site_names_in_the_path(client: TestClient, site: str) -> None:
+    assert_error(client.get(f"/v1/sites/{site}/lexicon"), 422, "site")
+    assert_error(
+        client.put(f"/v1/sites/{site}/lexicon", json={"entries": {"KHCN": "khoa học"}}),
+        422,
+        "site",
+    )
+
+
+def test_site_name_with_a_trailing_newline_is_refused(client: TestClient) -> None:
+    assert_error(client.get("/v1/sites/abc%0A/lexicon"), 422, "site")
+    assert_error(
+        client.put("/v1/sites/abc%0A/lexicon", json={"entries": {"KHCN": "khoa học"}}),
+        422,
+        "site",
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({}, "entries", id="missing"),
+        pytest.param({"entries": "x"}, "entries", id="string"),
+        pytest.param({"entries": {"KHCN": 5}}, "entries.KHCN", id="number-value"),
+        pytest.param({"entries": {}, "extra": 1}, "extra", id="unknown-field"),
+    ],
+)
+def test_bad_lexicon_bodies_name_the_field(
+    client: TestClient, payload: dict[str, Any], field: str
+) -> None:
+    assert_error(client.put("/v1/sites/default/lexicon", json=payload), 422, field)
+
+
+def test_lexicon_entry_errors_name_a_field(client: TestClient) -> None:
+    response = client.put("/v1/sites/default/lexicon", json={"entries": {"  ": "khoa học"}})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["field"] and error["field"].startswith("entries")
+
+
+def test_good_site_lexicon_round_trip(client: TestClient) -> None:
+    put = client.put("/v1/sites/vnexpress.net/lexicon", json={"entries": {"KHCN": "khoa học"}})
+    assert put.status_code == 200, put.text
+    got = client.get("/v1/sites/vnexpress.net/lexicon")
+    assert got.status_code == 200
+    assert got.json()["entries"] == {"KHCN": "khoa học"}
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keyed(make_client: ClientFactory) -> TestClient:
+    return make_client(api_keys="key-one, key-two")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer ", "Bearer wrong", "Basic key-one", "key-one", "Bearer key-on",
+     "Bearer key-one,key-two", "Bearer key-onee"],
+)
+def test_writes_need_a_valid_key(keyed: TestClient, authorization: str | None) -> None:
+    headers = {} if authorization is None else {"authorization": authorization}
+    writes = [
+        keyed.post("/v1/articles", json={"text": TEXT}, headers=headers),
+        keyed.put("/v1/sites/default/lexicon", json={"entries": {}}, headers=headers),
+        keyed.delete(f"/v1/articles/{uuid.uuid4().hex}", headers=headers),
+    ]
+    for response in writes:
+        assert_error(response, 401, "Authorization", "unauthorized")
+        assert response.headers.get("www-authenticate", "").startswith("Bearer")
+
+
+def test_a_valid_key_may_write_and_reads_need_none(keyed: TestClient) -> None:
+    response = keyed.post(
+        "/v1/articles", json={"text": TEXT}, headers={"authorization": "Bearer key-two"}
+    )
+    assert response.status_code == 202, response.text
+    article_id = response.json()["id"]
+    assert keyed.get(f"/v1/articles/{article_id}").status_code == 200
+    assert keyed.get("/v1/sites/default/lexicon").status_code == 200
+    deleted = keyed.delete(
+        f"/v1/articles/{article_id}", headers={"authorization": "bearer key-one"}
+    )
+    assert deleted.status_code == 204
+    assert_error(keyed.get(f"/v1/articles/{article_id}"), 404, "id")
+
+
+def test_writes_are_open_without_keys(client: TestClient) -> None:
+    response = client.post("/v1/articles", json={"text": TEXT, "site": "open-site"})
+    assert response.status_code == 202, response.text
+    assert client.put("/v1/sites/open-site/lexicon", json={"entries": {}}).status_code == 200
+    assert client.delete(f"/v1/articles/{response.json()['id']}").status_code == 204
