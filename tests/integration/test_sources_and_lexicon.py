@@ -96,7 +96,7 @@ def test_default_settings_refuse_loopback(stack: Stack, page_server: str) -> Non
 def test_lexicon_put_get_and_resynthesis_of_changed_segments_only(stack: Stack) -> None:
     site = "lexicon-test"
     text = (
-        "Đoàn công tác đến thăm KCN Đồng Đăng vào buổi sáng.\n"
+        "Đoàn công tác đến thăm nhà máy Samsung vào buổi sáng.\n"
         "Các doanh nghiệp trong khu vực đều hoạt động ổn định.\n"
         "Lãnh đạo tỉnh đánh giá cao nỗ lực của người lao động."
     )
@@ -109,10 +109,10 @@ def test_lexicon_put_get_and_resynthesis_of_changed_segments_only(stack: Stack) 
         before = {p.name for p in cache.rglob("*.mp3")}
 
         put = c.put(f"/v1/sites/{site}/lexicon",
-                    json={"entries": {"KCN": "khu công nghiệp"}})
+                    json={"entries": {"Samsung": "Xam xung"}})
         assert put.status_code == 200, put.text
         assert put.json()["requeued"] == 1
-        assert c.get(f"/v1/sites/{site}/lexicon").json()["entries"] == {"KCN": "khu công nghiệp"}
+        assert c.get(f"/v1/sites/{site}/lexicon").json()["entries"] == {"Samsung": "Xam xung"}
         second = stack.wait_ready(first["id"])
         assert second["revision"] == first["revision"] + 1
         playlist = c.get(second["links"]["playlist"]).json()
@@ -123,6 +123,6 @@ def test_lexicon_put_get_and_resynthesis_of_changed_segments_only(stack: Stack) 
         assert unauth.status_code == 401
         bad = c.put(f"/v1/sites/{site}/lexicon", json={"entries": {"": "x"}})
         assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("entries")
-    assert "khu công nghiệp Đồng Đăng" in " ".join(s["spoken"] for s in playlist["segments"])
+    assert "nhà máy Xam xung" in " ".join(s["spoken"] for s in playlist["segments"])
     # only the segment whose spoken text changed was synthesized again
     assert len(after - before) == 1
