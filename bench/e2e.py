@@ -14,6 +14,7 @@ The last line is the ratio ready / baseline (target <= 2.0; first segment target
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,7 +45,7 @@ def post_and_time(stack, text: str, title: str | None) -> tuple[float, float, di
                 first = t
             if body["status"] in ("ready", "failed"):
                 break
-            time.sleep(0.01)
+            time.sleep(0.025)  # gentle: the poller shares 2 cores with the worker
         if body["status"] != "ready":
             raise SystemExit(f"article failed: {body['error']}")
         return first if first is not None else t, t, body
@@ -65,7 +66,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp)) as stack:
         for i in range(args.runs):
             baselines.append(raw_espeak_mp3_seconds(spoken_text))
-            # a unique tail so the segment cache and de-duplication do not short-cut the run
+            # an empty segment cache and a unique tail: nothing may short-cut the run
+            shutil.rmtree(stack.data_dir / "audio" / "cache", ignore_errors=True)
             first, ready, body = post_and_time(stack, text + f"\n\nLần đo {i + 1}.", None)
             firsts.append(first)
             readies.append(ready)

@@ -111,9 +111,13 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     key = segment_cache_key(engine, voice, text)
     cached = storage.read(key)
     if cached:
-        return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+        try:
+            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+        except ValueError:
+            logger.warning("damaged cache entry %s; synthesizing again", key)
     clip = engine.synthesize(text, voice)
-    storage.write(key, clip.mp3)
+    # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
+    storage.write(key, clip.mp3, durable=False)
     return clip
 
 

@@ -18,8 +18,10 @@ def check_key(key: str) -> str:
 
 @runtime_checkable
 class Storage(Protocol):
-    def write(self, key: str, data: bytes) -> None:
-        """Store ``data`` atomically: a reader sees the old object or the whole new one."""
+    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
+        """Store ``data`` atomically: a reader sees the old object or the whole new one.
+
+        ``durable=False`` skips forcing the bytes to disk (for caches that can be rebuilt)."""
 
     def read(self, key: str) -> bytes | None: ...
 

@@ -21,7 +21,7 @@ class LocalStorage:
             raise ValueError(f"invalid storage key: {key!r}")
         return path
 
-    def write(self, key: str, data: bytes) -> None:
+    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # write a temp file in the same directory, flush it to disk, then rename over the target:
@@ -30,8 +30,9 @@ class LocalStorage:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    f.flush()
+                    os.fsync(f.fileno())
             os.replace(tmp, path)
         except BaseException:
             try:

@@ -13,7 +13,7 @@ class MemoryStorage:
         self._objects: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
-    def write(self, key: str, data: bytes) -> None:
+    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
         with self._lock:
             self._objects[check_key(key)] = bytes(data)
 
