@@ -158,7 +158,7 @@ def assemble_article(
         items.append(
             {
                 "index": seg.index,
-                "text": source_text[seg.start : seg.end],
+                "text": source_text[seg.start : seg.end].strip(),
                 "spoken": seg.text,
                 "start": round(start, 3),
                 "duration": round(duration, 3),

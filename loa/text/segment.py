@@ -7,10 +7,13 @@ Three steps, each a plain function:
   ``1.500``, ``16.5.2022``, ``www.langson.gov.vn``, ``Nguyễn V. A.``).
 * ``split_clauses`` / ``clause_spans`` cut one *normalized* sentence that is too long for the
   engine at its most natural boundary: ``;`` then ``:`` then ``,`` then dashes and parentheses,
-  then before a conjunction, then any space.
+  then before a conjunction, then before a preposition or auxiliary, then any space. Only a
+  single word longer than the limit is cut inside (a hard cut).
 * ``segment_article`` runs both over an ``ExtractedArticle`` with a normalizer in between, and
-  maps every spoken piece back to the span of the original text it reads, so a player can
-  highlight what is being said.
+  maps every spoken piece back to the span of the original text it reads (``map_offsets``), so
+  a player can highlight what is being said.
+
+The word lists are data (module-level frozensets), the patterns are compiled once.
 """
 
 from __future__ import annotations
@@ -30,22 +33,22 @@ from loa.text.model import ExtractedArticle, Segment
 #: Abbreviations written with a final dot that never end a sentence: titles and degrees, which
 #: precede a name, and administrative units, which precede a name or a number. Compared
 #: case-insensitively with the word before the dot, or with its last dot-separated part
-#: ("PGS.TS." -> "ts"). Words that are also Vietnamese words ("co", "no") or that often end a
-#: sentence ("v.v.", "TTXVN.", "Ltd.", "PV.") are deliberately absent.
+#: ("PGS.TS." -> "ts"). Words that are also Vietnamese words ("ca", "sen", "gen", "no") or that
+#: often end a sentence ("v.v.", "UBND.", "TTXVN.", "Ltd.", "PV.") are deliberately absent.
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
-        # academic titles and degrees
-        "gs", "pgs", "ts", "tskh", "ths", "th.s", "ncs", "cn", "ks", "kts", "ls", "bs", "bsck",
-        "bscki", "bsckii", "ck", "cki", "ckii", "ds", "dsck", "ys", "gv", "gvc", "hlv",
+        # academic titles and degrees (PGS.TS., ThS.BS., BS.CKII., GS.TSKH.)
+        "gs", "pgs", "ts", "tskh", "ths", "th.s", "ncs", "ks", "kts", "ls", "bs", "bsck", "bscki",
+        "bsckii", "cki", "ckii", "ds", "dsck", "ys", "gv", "gvc", "hlv",
         # honours and professions
         "nsnd", "nsưt", "nnnd", "nnưt", "ns", "nsư", "đc", "đ.c",
-        # administrative units and places
-        "tp", "tx", "tt", "kp", "kcn", "qđ", "ubnd",
-        # references
+        # administrative units (TP. Hải Phòng, TX. Sơn Tây, TT. Đông Anh, KP. 3)
+        "tp", "tx", "tt", "kp",
+        # references (tr. 25, NXB. Trẻ, ĐT. 0912...)
         "tr", "nxb", "tel", "đt", "sđt", "fax",
         # foreign titles and common Latin/English abbreviations
-        "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "capt", "lt", "sgt",
-        "rev", "hon", "gov", "sen", "rep", "vol", "fig", "vs", "e.g", "i.e", "cf", "ca", "approx",
+        "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "capt", "lt", "sgt", "rev", "vol",
+        "fig", "vs", "e.g", "i.e", "cf", "approx",
     }
 )  # fmt: skip
 
@@ -61,10 +64,24 @@ CONJUNCTIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+#: Words that open a phrase (prepositions, classifiers, auxiliaries): cutting before one of them
+#: rarely splits a compound word, so it is better than an arbitrary space.
+PHRASE_OPENERS: frozenset[str] = frozenset(
+    {
+        "của", "cho", "với", "trong", "trên", "dưới", "tại", "từ", "về", "theo", "vào", "qua",
+        "sau", "trước", "giữa", "ngoài", "bằng", "thuộc", "gồm", "những", "các", "mọi", "đến",
+        "tới", "như", "là", "được", "bị", "đã", "đang", "sẽ", "cũng", "đều", "vẫn", "có",
+    }
+)  # fmt: skip
+
+#: Sentences longer than this many characters (run-on text, lists without full stops) are first
+#: cut into clauses of at most this length, each normalized and aligned on its own: this bounds
+#: the cost of the word alignment, quadratic in the worst case.
+LONG_SENTENCE_CHARS = 1000
+
 _TERMINATORS = ".!?…"
 _CLOSERS = "\"'”’»)]}"
 _OPENERS = "\"'“‘«([{"
-_DASHES = "-‐‑‒–—―"
 
 # --- precompiled patterns -------------------------------------------------------------------
 
@@ -73,6 +90,8 @@ _WORD_RE = re.compile(r"\S+")
 # a run of sentence punctuation, closing quotes/brackets glued to it, then space or the end
 _BOUNDARY_RE = re.compile(r"([.!?…]+)([\"'”’»)\]}]*)(?=\s|$)")
 _LIST_MARKER_RE = re.compile(r"[(\[]?(?:\d{1,3}|[IVXLCDM]{1,6}|[A-Za-z])[)\]]?")
+_ALNUM_RE = re.compile(r"[^\W_]")  # a letter or digit: str.isalnum()
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
 _DASH_TOKEN_RE = re.compile(r"[-‐‑‒–—―]+")
 _HARD_CUT_AFTER = "/.-_?&=#:@,;"
 
@@ -84,12 +103,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` spans of the sentences of one paragraph, stripped of whitespace.
 
     A sentence ends at ``.``, ``!``, ``?`` or ``…`` (closing quotes and brackets glued to it stay
-    with it) followed by whitespace and then an uppercase letter, an opening quote or bracket, a
-    digit, or the end. It does not end at a dot inside a token (numbers, dates, URLs, e-mails,
-    ``TP.HCM``), after an abbreviation (``ABBREVIATIONS``), after an initial following a
-    capitalized word (``Nguyễn V. A.``), after a list marker (``1.``, ``II.``), or at an ellipsis
-    inside a quotation. A line break always ends a sentence. The spans cover every
-    non-whitespace character of ``text``.
+    with it) followed by whitespace and then an uppercase letter (or a word like ``iPhone``), an
+    opening quote or bracket, a digit, or the end. It does not end at a dot inside a token
+    (numbers, dates, URLs, e-mails, ``TP.HCM``), after an abbreviation (``ABBREVIATIONS``),
+    after an initial following a capitalized word (``Nguyễn V. A.``), after a list marker
+    (``1.``, ``II.``), or at an ellipsis inside a quotation. A line break always ends a
+    sentence. The spans cover every non-whitespace character of ``text``.
     """
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text):
@@ -127,9 +146,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _is_sentence_end(line: str, start: int, m: re.Match[str], nxt: int) -> bool:
     """Whether the punctuation matched by ``m`` ends the sentence that began at ``start``."""
-    follower = line[nxt]
-    if not (follower.isupper() or follower.istitle() or follower.isdigit()
-            or follower in _OPENERS):  # fmt: skip
+    if not _starts_sentence(line, nxt):
         return False
     marks, closers = m.group(1), m.group(2)
     ellipsis = marks.endswith(("..", "…"))
@@ -141,6 +158,18 @@ def _is_sentence_end(line: str, start: int, m: re.Match[str], nxt: int) -> bool:
         return False
     token, previous = _token_before(line, m.start())
     return not _is_abbreviation(token, previous)
+
+
+def _starts_sentence(line: str, pos: int) -> bool:
+    """Whether the word at ``pos`` can open a sentence: a capital (also ``iPhone``, ``eKYC``),
+    a digit, or an opening quote or bracket."""
+    first = line[pos]
+    if first.isupper() or first.istitle() or first.isdigit() or first in _OPENERS:
+        return True
+    end = pos
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    return first.isalpha() and any(ch.isupper() for ch in line[pos + 1 : end])
 
 
 def _token_before(text: str, pos: int) -> tuple[str, str]:
@@ -203,10 +232,10 @@ def clause_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
 
     A text that fits is one span. Otherwise each cut falls between two words; the best class of
     boundary wins: after ``;`` or sentence punctuation, after ``:``, after ``,``, before a dash
-    or ``(`` / after ``)``, before a conjunction (``CONJUNCTIONS``), then any space. Among
-    boundaries of the best class, the one nearest an even share of the remaining text wins;
-    boundaries leaving a piece shorter than half that share, or a piece with nothing to speak,
-    are used only when nothing else fits.
+    or ``(`` / after ``)``, before a conjunction (``CONJUNCTIONS``), before a phrase opener
+    (``PHRASE_OPENERS``), then any space. Among boundaries of the best class, the one nearest
+    an even share of the remaining text wins; boundaries leaving a piece shorter than a third
+    of that share, or a piece with nothing to speak, are used only when nothing else fits.
 
     Last resort: a single word longer than ``max_chars`` (a spelled-out URL, a run of digits)
     is hard-cut inside the word, after a ``/ . - _`` etc. in its second half if there is one,
@@ -260,7 +289,7 @@ def _choose_cut(
 ) -> tuple[int, int]:
     """Pick the word ``t`` in ``i..j`` after which to cut; return it and the piece's length."""
     target = remaining / math.ceil(remaining / max_chars)
-    shortest = target / 2
+    shortest = target / 3
     best: tuple[tuple[int, int, float, int], int, int] | None = None
     head, head_speaks = -1, False
     for t in range(i, j + 1):
@@ -279,7 +308,7 @@ def _choose_cut(
 
 
 def _cut_class(word: str, following: str) -> int:
-    """How good a cut between ``word`` and ``following`` is: 0 best, 5 any space."""
+    """How good a cut between ``word`` and ``following`` is: 0 best, 6 any space."""
     core = word.rstrip(_CLOSERS)
     last = core[-1:]
     if last == ";":
@@ -296,9 +325,12 @@ def _cut_class(word: str, following: str) -> int:
         return 2
     if _DASH_TOKEN_RE.fullmatch(following) or following[0] in "([" or word.endswith(")"):
         return 3
-    if following.strip(_OPENERS + _CLOSERS + ",;:.!?…").lower() in CONJUNCTIONS:
+    bare = following.strip(_OPENERS + _CLOSERS + ",;:.!?…").lower()
+    if bare in CONJUNCTIONS:
         return 4
-    return 5
+    if bare in PHRASE_OPENERS:
+        return 5
+    return 6
 
 
 def _hard_cut(text: str, start: int, max_chars: int) -> int:
@@ -325,7 +357,7 @@ def _is_mark(ch: str) -> bool:
 
 def _has_alnum(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether ``text[start:end]`` has a letter or digit, i.e. something to speak."""
-    return any(ch.isalnum() for ch in text[start:end])
+    return _ALNUM_RE.search(text, start, len(text) if end is None else end) is not None
 
 
 # --- articles -------------------------------------------------------------------------------
@@ -344,9 +376,11 @@ def segment_article(
     cut with ``clause_spans``. ``paragraph`` and ``sentence`` number the readable blocks and
     the sentences of a block as ``split_sentences`` found them, so a skipped sentence (nothing
     to speak once normalized, e.g. only an emoji) leaves a gap. ``start``/``end`` index
-    ``article.to_text(captions)``: the pieces of one sentence tile its span (whitespace
-    between two pieces belongs to the first), in order. ``pause_after`` is ``"clause"``
-    inside a sentence, ``"sentence"`` after one, ``"paragraph"`` after a block's last segment.
+    ``article.to_text(captions)``: the pieces of one sentence tile its span in order
+    (whitespace between two pieces belongs to the first). A piece is empty (``start == end``)
+    only when the normalizer made more pieces out of a stretch than it has characters.
+    ``pause_after`` is ``"clause"`` inside a sentence, ``"sentence"`` after one, and
+    ``"paragraph"`` after a block's last segment.
     """
     if max_chars < 1:
         raise ValueError("max_chars must be positive")
@@ -355,11 +389,16 @@ def segment_article(
     for paragraph, block in enumerate(article.readable_blocks(captions)):
         block_start = len(segments)
         for sentence, (a, b) in enumerate(split_sentences(block.text)):
-            original = block.text[a:b]
-            spoken = normalize(original)
-            if not _has_alnum(spoken):
-                continue
-            for text, start, end, last in _sentence_pieces(original, spoken, max_chars):
+            pieces: list[tuple[str, int, int]] = []
+            for x, y in _sentence_chunks(block.text, a, b):
+                original = block.text[x:y]
+                spoken = normalize(original)
+                if _has_alnum(spoken):
+                    pieces += [
+                        (text, x + start, x + end)
+                        for text, start, end in _sentence_pieces(original, spoken, max_chars)
+                    ]
+            for k, (text, start, end) in enumerate(_tile(pieces, a, b)):
                 segments.append(
                     Segment(
                         index=len(segments),
@@ -367,9 +406,9 @@ def segment_article(
                         paragraph=paragraph,
                         sentence=sentence,
                         kind=block.kind,
-                        start=offset + a + start,
-                        end=offset + a + end,
-                        pause_after="sentence" if last else "clause",
+                        start=offset + start,
+                        end=offset + end,
+                        pause_after="sentence" if k == len(pieces) - 1 else "clause",
                     )
                 )
         if len(segments) > block_start:
@@ -378,50 +417,60 @@ def segment_article(
     return segments
 
 
-def _sentence_pieces(
-    original: str, spoken: str, max_chars: int
-) -> list[tuple[str, int, int, bool]]:
-    """``(text, start, end, is_last)`` for each speakable piece of one sentence.
+def _sentence_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[(start, end)]``, or for a sentence longer than ``LONG_SENTENCE_CHARS`` its clauses
+    of at most that length (cut like any long text, see ``clause_spans``)."""
+    if end - start <= LONG_SENTENCE_CHARS:
+        return [(start, end)]
+    return [(start + a, start + b) for a, b in clause_spans(text[start:end], LONG_SENTENCE_CHARS)]
 
-    ``start``/``end`` are offsets in ``original``. A piece with nothing to speak (only
-    punctuation, which clause_spans avoids producing unless nothing else fits) is dropped and
-    its span given to its neighbour.
+
+def _sentence_pieces(original: str, spoken: str, max_chars: int) -> list[tuple[str, int, int]]:
+    """``(text, start, end)`` for each speakable piece of ``spoken``, the normalization of
+    ``original``; ``start``/``end`` are offsets in ``original``.
+
+    Pieces with nothing to speak (only punctuation, which clause_spans avoids unless nothing
+    else fits) are dropped; ``_tile`` gives their span to a neighbour.
     """
     spans = clause_spans(spoken, max_chars)
     bounds = map_offsets(original, spoken, [a for a, _ in spans[1:]])
-    bounds = _strictly_increasing([0, *bounds, len(original)])
-    pieces: list[tuple[str, int, int]] = []
-    pending_start: int | None = None
-    for k, (a, b) in enumerate(spans):
-        start, end = bounds[k], bounds[k + 1]
-        if not _has_alnum(spoken, a, b):
-            if pieces:
-                pieces[-1] = (pieces[-1][0], pieces[-1][1], end)
-            elif pending_start is None:
-                pending_start = start
-            continue
-        if pending_start is not None:
-            start, pending_start = pending_start, None
-        pieces.append((" ".join(spoken[a:b].split()), start, end))
-    return [(text, start, end, k == len(pieces) - 1) for k, (text, start, end) in enumerate(pieces)]
+    bounds = _non_decreasing([0, *bounds, len(original)])
+    return [
+        (" ".join(spoken[a:b].split()), bounds[k], bounds[k + 1])
+        for k, (a, b) in enumerate(spans)
+        if _has_alnum(spoken, a, b)
+    ]
+
+
+def _tile(pieces: list[tuple[str, int, int]], start: int, end: int) -> list[tuple[str, int, int]]:
+    """Stretch ordered pieces so that they tile ``[start, end)``: each one ends where the next
+    begins (gaps, such as the span of a dropped piece, go to the piece before)."""
+    if not pieces:
+        return []
+    starts = [start] + [s for _, s, _ in pieces[1:]]
+    ends = starts[1:] + [end]
+    return [(text, s, e) for (text, _, _), s, e in zip(pieces, starts, ends, strict=True)]
 
 
 def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
-    """Map character offsets of ``spoken`` (a normalization of ``original``) into ``original``.
+    """Map increasing character offsets of ``spoken`` (a normalization of ``original``) into
+    ``original``; the result is non-decreasing.
 
     Words are aligned with ``difflib.SequenceMatcher`` on a folded form (lowercase, letters and
-    digits only), so words the normalizer left alone are exact anchors. An offset between
-    anchors is interpolated linearly; an offset at the start of a spoken word is then moved to
-    the nearest start of an original word between the same anchors. The result is
-    non-decreasing when ``cuts`` is.
+    digits only), so words the normalizer left alone are exact anchors. An offset between two
+    anchors is interpolated linearly by characters, then moved to a nearby start of an original
+    word. The offsets are placed together (``_place``): each piece gets a non-empty span when
+    possible, and a place inside an original word (``16/5/2|022`` while "... hai | không hai"
+    is spoken) only when word starts run out.
     """
+    if not cuts:
+        return []
     o_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(original)]
     s_words = [(m.start(), m.end()) for m in _WORD_RE.finditer(spoken)]
     matcher = difflib.SequenceMatcher(
         None,
         [_fold(original[a:b]) for a, b in o_words],
         [_fold(spoken[a:b]) for a, b in s_words],
-        autojunk=False,
     )
     anchors = [(0, 0)]
     for i, j, size in matcher.get_matching_blocks():
@@ -431,43 +480,90 @@ def map_offsets(original: str, spoken: str, cuts: list[int]) -> list[int]:
     anchors.append((len(spoken), len(original)))
     s_points = [s for s, _ in anchors]
     o_starts = [a for a, _ in o_words]
-    out: list[int] = []
+    options = []
     for cut in cuts:
-        floor = out[-1] if out else 0
         hi = bisect.bisect_left(s_points, cut)
-        if hi < len(anchors) and s_points[hi] == cut:
-            out.append(anchors[hi][1])
+        if s_points[hi] == cut:  # an unchanged word starts here
+            options.append([(anchors[hi][1], 0.0)])
             continue
         (s0, o0), (s1, o1) = anchors[hi - 1], anchors[hi]
         guess = o0 + (cut - s0) * (o1 - o0) / (s1 - s0)
-        at_word_start = cut == 0 or spoken[cut - 1].isspace()
-        if at_word_start:
-            out.append(_nearest_start(o_starts, max(o0, floor + 1), o1, guess))
-        else:
-            out.append(round(guess))
-    return out
+        at_word_start = spoken[cut - 1].isspace()  # not a hard cut inside a word
+        options.append(
+            _options(o_starts, o0, o1, guess) if at_word_start else [(round(guess), 0.0)]
+        )
+    return _place(options, len(original))
 
 
-def _nearest_start(starts: list[int], low: int, high: int, guess: float) -> int:
-    """The word start in ``[low, high]`` nearest ``guess`` (``guess`` rounded if none)."""
-    lo = bisect.bisect_left(starts, low)
-    hi = bisect.bisect_right(starts, high)
-    candidates = starts[lo:hi] or [round(guess)]
-    return min(candidates, key=lambda s: (abs(s - guess), s))
+_CANDIDATES_A_SIDE = 2
+_INSIDE_WORD_COST = 1_000.0
+_EMPTY_PIECE_COST = 1_000_000.0
 
 
-def _strictly_increasing(bounds: list[int]) -> list[int]:
-    """Clamp the inner bounds so they increase, strictly when the span has room for it."""
-    n, low, high = len(bounds) - 1, bounds[0], bounds[-1]
-    step = 1 if high - low >= n else 0
-    out = [low]
-    for k in range(1, n):
-        out.append(min(max(bounds[k], out[-1] + step), high - step * (n - k)))
-    out.append(high)
+def _options(starts: list[int], low: int, high: int, guess: float) -> list[tuple[int, float]]:
+    """``(offset, cost)`` choices for a cut guessed at ``guess`` between anchors ``low`` and
+    ``high``: the nearest word starts there (cost: distance), and the guess itself (inside a
+    word: expensive), sorted by offset."""
+    middle = bisect.bisect_left(starts, guess)
+    first = max(bisect.bisect_left(starts, low), middle - _CANDIDATES_A_SIDE)
+    last = min(bisect.bisect_right(starts, high), middle + _CANDIDATES_A_SIDE)
+    choices = {start: abs(start - guess) for start in starts[first:last]}
+    rounded = round(guess)
+    if rounded not in choices:
+        choices[rounded] = abs(rounded - guess) + _INSIDE_WORD_COST
+    return sorted(choices.items())
+
+
+def _place(options: list[list[tuple[int, float]]], length: int) -> list[int]:
+    """Choose one offset per cut from its ``(offset, cost)`` options: non-decreasing, at the
+    least total cost, where an empty piece (two equal offsets, or one at 0 or ``length``) costs
+    most.
+
+    Dynamic programming over a handful of options a cut. The interpolated guesses alone are
+    always a valid choice, so there is always an answer.
+    """
+    last = len(options) - 1
+    # best[k][i]: (least total cost with cut k at option i, option of cut k - 1 on that path)
+    best: list[list[tuple[float, int]]] = []
+    for k, choices in enumerate(options):
+        row = []
+        for value, cost in choices:
+            if (k == 0 and value <= 0) or (k == last and value >= length):
+                cost += _EMPTY_PIECE_COST
+            row.append(
+                (cost, -1) if k == 0 else _cheapest_path(value, cost, options[k - 1], best[-1])
+            )
+        best.append(row)
+    choice = min(range(len(best[last])), key=lambda i: best[last][i][0])
+    out = []
+    for k in range(last, -1, -1):
+        out.append(options[k][choice][0])
+        choice = best[k][choice][1]
+    return out[::-1]
+
+
+def _cheapest_path(
+    value: int, cost: float, before: list[tuple[int, float]], totals: list[tuple[float, int]]
+) -> tuple[float, int]:
+    """The least total cost of placing a cut at ``value`` after the cut whose options are
+    ``before``, with the totals of those options; and which option of ``before`` gives it."""
+    paths = [
+        (total + cost + (_EMPTY_PIECE_COST if previous == value else 0.0), i)
+        for i, ((previous, _), (total, _)) in enumerate(zip(before, totals, strict=True))
+        if previous <= value
+    ]
+    return min(paths, default=(float("inf"), -1))
+
+
+def _non_decreasing(bounds: list[int]) -> list[int]:
+    """Clamp the inner bounds into ``[previous bound, last bound]``."""
+    out = [bounds[0]]
+    for value in bounds[1:-1]:
+        out.append(min(max(value, out[-1]), bounds[-1]))
+    out.append(bounds[-1])
     return out
 
 
 def _fold(word: str) -> str:
     """A word's comparison form: lowercase letters and digits (the word itself if none)."""
-    folded = "".join(ch for ch in word.lower() if ch.isalnum())
-    return folded or word
+    return _NOT_ALNUM_RE.sub("", word.lower()) or word
