@@ -11,8 +11,8 @@ with a ``hint`` saying what the source thinks it is) and hand it to :func:`clean
    last real paragraph, keeping the author line(s) there as bylines;
 4. removes repetitions of the title and truncated teasers repeated in full later.
 
-The patterns are data (module-level tables and compiled regexes, plus ``data/nav_terms.txt``);
-the functions below only apply them.
+The patterns are data (module-level tables and compiled regexes); the functions below only
+apply them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from loa.text.model import Block
@@ -215,6 +214,125 @@ CHROME_PHRASES: tuple[str, ...] = (
     "lượt đọc",
     "lượt truy cập",
     "views",
+)
+
+#: Menu, section and portlet labels of Vietnamese news sites and government portals. A line
+#: that is one of these (case and punctuation aside) is chrome outside the article body
+#: (menus, breadcrumbs, sidebar headings), and such a label is never taken as a title.
+NAV_TERMS: tuple[str, ...] = (
+    "trang chủ",
+    "trang nhất",
+    "home",
+    "tin tức",
+    "tin tức sự kiện",
+    "tin tức - sự kiện",
+    "tin nổi bật",
+    "tin mới",
+    "tin mới nhất",
+    "tin tổng hợp",
+    "tin trong nước",
+    "tin quốc tế",
+    "tin địa phương",
+    "tin hoạt động",
+    "tin bài",
+    "bản tin",
+    "chi tiết tin",
+    "chi tiết",
+    "thời sự",
+    "chính trị",
+    "xã hội",
+    "thế giới",
+    "quốc tế",
+    "kinh tế",
+    "kinh doanh",
+    "tài chính",
+    "chứng khoán",
+    "doanh nghiệp",
+    "bất động sản",
+    "nhà đất",
+    "thị trường",
+    "tiêu dùng",
+    "pháp luật",
+    "an ninh",
+    "an ninh trật tự",
+    "quân sự",
+    "quốc phòng",
+    "giáo dục",
+    "tuyển sinh",
+    "du học",
+    "sức khỏe",
+    "sức khoẻ",
+    "y tế",
+    "đời sống",
+    "gia đình",
+    "văn hóa",
+    "văn hoá",
+    "giải trí",
+    "thể thao",
+    "bóng đá",
+    "du lịch",
+    "khoa học",
+    "công nghệ",
+    "khoa học - công nghệ",
+    "khoa học công nghệ",
+    "số hóa",
+    "số hoá",
+    "xe",
+    "ô tô",
+    "xe máy",
+    "môi trường",
+    "giao thông",
+    "việc làm",
+    "nhịp sống",
+    "giới trẻ",
+    "bạn đọc",
+    "ý kiến",
+    "góc nhìn",
+    "tâm sự",
+    "podcast",
+    "podcasts",
+    "video",
+    "videos",
+    "ảnh",
+    "hình ảnh",
+    "multimedia",
+    "emagazine",
+    "e-magazine",
+    "infographic",
+    "infographics",
+    "tiện ích",
+    "liên hệ",
+    "giới thiệu",
+    "cơ cấu tổ chức",
+    "chức năng nhiệm vụ",
+    "chức năng, nhiệm vụ",
+    "lãnh đạo",
+    "lãnh đạo sở",
+    "phòng ban chuyên môn",
+    "đơn vị trực thuộc",
+    "đơn vị sự nghiệp",
+    "hỏi đáp",
+    "sơ đồ cổng",
+    "sơ đồ trang",
+    "sơ đồ website",
+    "sitemap",
+    "văn bản",
+    "văn bản pháp quy",
+    "văn bản quy phạm pháp luật",
+    "văn bản chỉ đạo điều hành",
+    "thủ tục hành chính",
+    "dịch vụ công",
+    "dịch vụ công trực tuyến",
+    "công khai ngân sách",
+    "thông báo",
+    "lịch công tác",
+    "thanh tra",
+    "tuyển dụng",
+    "english",
+    "tiếng việt",
+    "tìm kiếm",
+    "đăng nhập",
+    "đăng ký",
 )
 
 #: Headings that label a box of page chrome (related links, polls, comments, attachments...).
@@ -460,11 +578,8 @@ def is_nav_like(text: str) -> bool:
 
 @cache
 def nav_terms() -> frozenset[str]:
-    """Section and menu labels of Vietnamese sites (``data/nav_terms.txt``), folded."""
-    raw = resources.files("loa.text").joinpath("data/nav_terms.txt").read_text("utf-8")
-    return frozenset(
-        fold(line) for line in raw.splitlines() if line.strip() and not line.startswith("#")
-    )
+    """Section and menu labels of Vietnamese sites (:data:`NAV_TERMS`), folded."""
+    return frozenset(fold(term) for term in NAV_TERMS)
 
 
 def is_nav_term(text: str) -> bool:

@@ -70,7 +70,7 @@ LATIN1_LABELS = frozenset(
 #: Charset labels Python spells differently.
 CHARSET_ALIASES = {"x-user-defined": "windows-1252", "unicode": "utf-8", "utf8": "utf-8"}
 
-#: Elements whose content is never read: lxml keeps their text as text.
+#: Elements that have no content and no end tag (they never nest).
 VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr basefont bgsound "
     "frame keygen isindex".split()

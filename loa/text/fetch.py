@@ -80,7 +80,7 @@ def fetch_url(
     """Fetch ``url`` (http/https, public addresses only, at most ``max_bytes`` bytes, within
     ``timeout`` seconds in total, following at most ``max_redirects`` redirects) and return
     the HTML page. Raises :class:`FetchError` (field ``url``) for every refusal or failure."""
-    allowed = {_normalize_host(h) for h in allow_hosts if h and h.strip()}
+    allowed = {_allow_entry(h) for h in allow_hosts if h and h.strip()}
     deadline = time.monotonic() + timeout
     current = url.strip()
     with httpx.Client(trust_env=False, follow_redirects=False, verify=True) as client:
@@ -160,6 +160,21 @@ def check_url(url: str, allowed: Collection[str], resolver: Resolver) -> _Target
                     field="url",
                 )
     return _Target(url, scheme, host, port, str(addresses[0]))
+
+
+def parse_allow_hosts(setting: str) -> frozenset[str]:
+    """The host names/IPs of a comma-separated LOA_FETCH_ALLOW_HOSTS value (test only)."""
+    return frozenset(_allow_entry(h) for h in setting.split(",") if h.strip())
+
+
+def _allow_entry(entry: str) -> str:
+    """An allow-list entry as a normalized host: a port ("127.0.0.1:8000") is ignored."""
+    entry = entry.strip()
+    if entry.count(":") == 1:
+        entry = entry.split(":", 1)[0]
+    elif entry.startswith("[") and "]" in entry:
+        entry = entry[1 : entry.index("]")]
+    return _normalize_host(entry)
 
 
 def _normalize_host(host: str) -> str:
@@ -374,4 +389,11 @@ def _read_page(response, url: str, deadline: float, timeout: float, max_bytes: i
     return FetchedPage(url, b"".join(chunks), media_type, charset)
 
 
-__all__ = ["FetchedPage", "address_problem", "check_url", "fetch_url", "parse_ip_literal"]
+__all__ = [
+    "FetchedPage",
+    "address_problem",
+    "check_url",
+    "fetch_url",
+    "parse_allow_hosts",
+    "parse_ip_literal",
+]

@@ -291,7 +291,8 @@ def test_split_glued_caption_at_double_space():
 
 
 def test_split_glued_caption_before_a_sentence_opener_in_a_long_line():
-    text = f"{SENTENCE} Cánh đồng lúa chịu mặn đang vào mùa thu hoạch Về lâu dài, {SENTENCE_2[0].lower()}{SENTENCE_2[1:]}"
+    rest = SENTENCE_2[0].lower() + SENTENCE_2[1:]
+    text = f"{SENTENCE} Cánh đồng lúa chịu mặn đang vào mùa thu hoạch Về lâu dài, {rest}"
     parts = split_glued_captions(text)
     assert Line("Cánh đồng lúa chịu mặn đang vào mùa thu hoạch", "caption") in parts
     assert parts[0] == Line(SENTENCE)

@@ -511,6 +511,9 @@ def test_plausible_titles():
 
 
 def test_site_description_is_not_taken_for_a_lead():
-    site = "Cổng thông tin điện tử Ủy ban nhân dân huyện Yên Bình, cầu nối giữa chính quyền và người dân."
+    site = (
+        "Cổng thông tin điện tử Ủy ban nhân dân huyện Yên Bình, cầu nối giữa chính quyền "
+        "và người dân."
+    )
     page = PORTAL.replace("<title>", f'<meta name="description" content="{site}"><title>')
     assert body_texts(extract_html(page)) == PARAGRAPHS[:4]

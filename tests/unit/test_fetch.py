@@ -21,7 +21,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loa.errors import FetchError
-from loa.text.fetch import FetchedPage, address_problem, fetch_url, parse_ip_literal
+from loa.text.fetch import (
+    FetchedPage,
+    address_problem,
+    fetch_url,
+    parse_allow_hosts,
+    parse_ip_literal,
+)
 
 ARTICLE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Tin thử</title></head>"
@@ -431,3 +437,12 @@ def test_public_ipv4_addresses_pass(address):
 def test_names_are_not_taken_for_addresses():
     assert parse_ip_literal("vnexpress.net") is None
     assert parse_ip_literal("1.2.3.example") is None
+
+
+def test_allow_hosts_setting_is_parsed():
+    assert parse_allow_hosts(" 127.0.0.1:8000, Trang.Test., [::1]:80 ,") == {
+        "127.0.0.1",
+        "trang.test",
+        "::1",
+    }
+    assert parse_allow_hosts("") == frozenset()

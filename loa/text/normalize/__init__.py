@@ -19,7 +19,8 @@ The rules run in a fixed order, most specific first, each on the output of the p
 Every rule writes words without digits, so a later rule never re-reads what an earlier one
 produced: definitions, web addresses, legal codes, phone numbers, times, dates, ordinals,
 glued codes (QL19), ranges/scores/fractions, money, units, Roman numerals, abbreviations,
-symbols, and last any number left.
+symbols, any number left, and last the marks that join words ("/", "-", "&"), after which
+abbreviations and unit symbols that stood glued to a digit or a mark are read.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ from .ordinals import expand_ordinals
 from .phone import expand_phone_numbers
 from .ranges import expand_ranges
 from .roman import expand_roman_numerals
-from .symbols import expand_symbols, separate_glued_codes
+from .symbols import expand_joining_marks, expand_symbols, separate_glued_codes
 from .times import expand_times
-from .units import expand_units
+from .units import expand_standalone_units, expand_units
 from .web import expand_web_addresses
 
 __all__ = ["find_abbreviation_definitions", "normalize"]
@@ -93,4 +94,8 @@ có một nghìn tám trăm năm mươi hồ sơ.'
     text = expand_abbreviations(text, definitions)
     text = expand_symbols(text)
     text = expand_numbers(text, style)
+    # words that were glued to digits or joined by marks stand alone only now
+    text = expand_joining_marks(text)
+    text = expand_abbreviations(text, definitions)
+    text = expand_standalone_units(text)
     return _clean_spaces(text)

@@ -41,7 +41,7 @@ ROAD_PREFIXES: dict[str, str] = read_mapping("road_prefixes.tsv")
 
 _UPPER = "A-ZĐÂĂÊÔƠƯ"
 _TOKEN = re.compile(
-    rf"(?<![\w&.\-])([{_UPPER}][{_UPPER}a-zđ]*(?:[.&][{_UPPER}][{_UPPER}a-zđ]*)*)(\.?)(?![\w&])"
+    rf"(?<![\w&.])([{_UPPER}][{_UPPER}a-zđ]*(?:[.&][{_UPPER}][{_UPPER}a-zđ]*)*)(\.?)(?![\w&])"
 )
 _ALL_CAPS = re.compile(rf"[{_UPPER}]+")
 _VOWELS = set("AEIOUYĂÂÊÔƠƯ")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W_]+|\(", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+|\d+|\(")
 _SENTENCE_END = re.compile(r"[.!?;:\n]\s|[\n]")
 
 

@@ -49,6 +49,8 @@ _REPLACEMENTS = (
     (re.compile(r"(?:(?<=\s)|^|(?<=\())\+\s?(?=\d)"), "cộng "),
     (re.compile(r"[№#]\s?(?=\d)"), "số "),
     (re.compile(r"\s?(?:→|->|=>)\s?"), " đến "),
+)
+_JOINING_MARKS = (
     (re.compile(r"\s?&\s?"), " và "),
     (re.compile(r"(?<=[^\W\d_])\s?/\s?(?=[^\W\d_])"), " "),
     (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),
@@ -64,7 +66,20 @@ def separate_glued_codes(text: str) -> str:
 
 
 def expand_symbols(text: str) -> str:
-    """Replace symbols that stand for words in ``text``; drop marks that are not read."""
+    """Replace symbols next to numbers (~, ≤, ±, x, +, №) in ``text`` by words.
+
+    Runs before numbers are read, since these symbols are recognised by the digits around them.
+    """
     for pattern, words in _REPLACEMENTS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def expand_joining_marks(text: str) -> str:
+    """Read "&" as "và", silence "/" and "-" between words, drop bullets and asterisks.
+
+    Runs last, after numbers became words, so "h/0" and "A-5" end up like "h/không" would.
+    """
+    for pattern, words in _JOINING_MARKS:
         text = pattern.sub(words, text)
     return text

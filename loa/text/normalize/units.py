@@ -36,7 +36,7 @@ _PER = re.compile(
     rf"(?<=[^\W_]{{2}}|[^\W_][²³])\s?/\s?(?:({UNIT_PATTERN})(?![^\W_]|[²³])|([^\W\d_]{{2,}}))"
 )
 _AFTER_EACH = re.compile(rf"(?i:\b(mỗi))\s({UNIT_PATTERN})(?![^\W_]|[²³])")
-_STANDALONE = re.compile(rf"(?<![\w/])({_STANDALONE_PATTERN})(?![^\W_]|[²³])")
+_STANDALONE = re.compile(rf"(?<![^\W\d_]|/)({_STANDALONE_PATTERN})(?![^\W\d_]|[²³])")
 
 
 def expand_units(text: str) -> str:
@@ -66,4 +66,9 @@ def expand_units(text: str) -> str:
     text = _AFTER_NUMBER.sub(replace_after_number, text)
     text = _PER.sub(replace_per, text)
     text = _AFTER_EACH.sub(replace_after_each, text)
+    return expand_standalone_units(text)
+
+
+def expand_standalone_units(text: str) -> str:
+    """Read unambiguous unit symbols that stand without a number (hàng trăm km2)."""
     return _STANDALONE.sub(lambda match: UNITS[match.group(1)], text)

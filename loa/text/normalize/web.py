@@ -31,8 +31,8 @@ _TLDS = (
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _PATH = r"(?:/[^\s]*)?"
 _URL = re.compile(
-    rf"(?<![\w@.\-/])(?:(?:https?://)(?:{_LABEL}\.)+{_LABEL}|(?:www\.)(?:{_LABEL}\.)+{_LABEL}"
-    rf"|(?:{_LABEL}\.)+(?:{_TLDS})(?![\w-])){_PATH}"
+    rf"(?<![^\W\d_]|[@.\-/])(?:(?:https?://)(?:{_LABEL}\.)+{_LABEL}|(?:www\.)(?:{_LABEL}\.)+{_LABEL}"
+    rf"|(?:{_LABEL}\.)+(?:{_TLDS})(?![A-Za-z-])){_PATH}"
 )
 _EMAIL = re.compile(rf"(?<![\w.@])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:{_LABEL}\.)+{_LABEL}")
 _TRAILING = ".,;:!?)]}\"'”’…"
