@@ -53,6 +53,7 @@ def load_article(
         article = extract_html(
             page.content,
             url=page.final_url,
+            charset=page.charset,
             max_bytes=settings.max_html_bytes,
             max_depth=settings.max_html_depth,
         )

@@ -52,7 +52,7 @@ _REPLACEMENTS = (
 )
 _JOINING_MARKS = (
     (re.compile(r"\s?&\s?"), " và "),
-    (re.compile(r"(?<=[^\W\d_])\s?/\s?(?=[^\W\d_])"), " "),
+    (re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])"), " "),
     (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),
     (re.compile(r"[•●▪■□◆◇★☆*_^|]+"), " "),
 )
