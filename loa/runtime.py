@@ -142,8 +142,11 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> i
             "api": subprocess.Popen(api_command(host, port), env=env),
         }
         stack.callback(lambda: [stop_process(p) for p in procs.values()])
-        previous = signal.getsignal(signal.SIGTERM)
+        previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+        # explicit handlers: SIGINT may arrive ignored (e.g. started in the background by a
+        # script), and SIGTERM (docker, systemd) must stop the children too
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
         try:
             if _wait_http(f"http://{host}:{port}/healthz", procs["api"], 30):
                 _print_welcome(host, port, settings)
@@ -156,7 +159,8 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> i
             print("\nloa: stopping")
             return 0
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -63,13 +63,36 @@ class _LoaGTTS(gTTS):
         return prepared
 
 
+_CAUSES = (
+    ("NameResolution", "name not resolved"),
+    ("Name or service not known", "name not resolved"),
+    ("Connection refused", "connection refused"),
+    ("ConnectTimeout", "connect timed out"),
+    ("ReadTimeout", "read timed out"),
+    ("timed out", "timed out"),
+    ("RemoteDisconnected", "connection closed"),
+    ("ChunkedEncodingError", "connection closed midway"),
+    ("Connection aborted", "connection closed"),
+)
+
+
+def _short_cause(cause: BaseException | None, exc: Exception) -> str:
+    """A few words a person can read in an article's status, instead of urllib3's nesting."""
+    if cause is None:
+        return str(exc)[:200]
+    text = f"{type(cause).__name__}: {cause}"
+    for marker, label in _CAUSES:
+        if marker in text:
+            return label
+    return text[:200]
+
+
 def _map_gtts_error(exc: gTTSError) -> Exception:
     """Transient (no response, 408, 429, 5xx) -> EngineUnavailable; else EngineRejected."""
     response = exc.rsp
     if response is None:
         cause = exc.__context__  # gTTS raises inside ``except RequestException``
-        detail = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
-        return EngineUnavailable(f"google tts: no response ({detail[:300]})")
+        return EngineUnavailable(f"google tts: no response ({_short_cause(cause, exc)})")
     status = response.status_code
     if status in TRANSIENT_STATUS or status >= 500:
         return EngineUnavailable(f"google tts: HTTP {status}")

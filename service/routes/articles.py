@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from loa.jobs import as_utc
 from loa.storage.models import Article
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
@@ -63,8 +64,8 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         voice=row.voice_used or row.voice,
         error=row.error,
         audio_revision=row.audio_revision,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
         links=_links(request, row.id),  # type: ignore[arg-type]
     )
 

@@ -7,6 +7,7 @@ import re
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from loa.jobs import as_utc
 from loa.storage.models import Article, SiteLexicon
 from loa.text.lexicon import validate_lexicon
 from service.deps import SessionDep, SettingsDep, WriteAccess
@@ -31,7 +32,7 @@ def get_lexicon(site: str, session: SessionDep) -> LexiconPublic:
     row = session.get(SiteLexicon, _check_site(site))
     if row is None:
         return LexiconPublic(site=site, entries={}, updated_at=None)
-    return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at)
+    return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at))
 
 
 @router.put("/{site}/lexicon", response_model=LexiconPublic, dependencies=[WriteAccess])
@@ -46,7 +47,7 @@ def put_lexicon(
         row = SiteLexicon(site=site, entries=entries)
         session.add(row)
     elif row.entries == entries:
-        return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at,
+        return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at),
                              requeued=0)
     else:
         row.entries = entries
@@ -62,5 +63,5 @@ def put_lexicon(
     session.commit()
     for article in articles:
         enqueue_article(settings, article.id, article.revision)
-    return LexiconPublic(site=site, entries=row.entries, updated_at=row.updated_at,
+    return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at),
                          requeued=len(articles))

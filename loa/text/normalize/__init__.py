@@ -77,7 +77,7 @@ có một nghìn tám trăm năm mươi hồ sơ.'
     """
     style = get_style(region)
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text.replace("\u00a0", " "))
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     definitions = find_abbreviation_definitions(text)
     if abbreviations:
         definitions.update(abbreviations)

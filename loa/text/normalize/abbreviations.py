@@ -80,10 +80,13 @@ def _next_is_name(text: str, end: int) -> bool:
 def _is_headline_word(text: str, start: int, end: int) -> bool:
     """Tell whether the word at ``start:end`` is a syllable of a text written in capitals.
 
-    It is when it reads as a Vietnamese syllable (THANH, TRA) and one of the three words on
-    either side is an all-capital word with Vietnamese marks (PHÒNG).
+    It is when it reads as a word (a Vietnamese syllable such as THANH, or a longer word with
+    many vowels such as UKRAINE) and one of the three words on either side is an all-capital
+    word with Vietnamese marks (PHÒNG).
     """
-    if not _SYLLABLE.fullmatch(text[start:end]):
+    token = text[start:end]
+    vowels = sum(char in _VOWELS for char in token)
+    if not (_SYLLABLE.fullmatch(token) or (len(token) >= 4 and vowels >= 0.4 * len(token))):
         return False
     left = _WORD.findall(text[max(0, start - 40):start])
     right = _WORD.findall(text[end:end + 40])
@@ -159,6 +162,9 @@ def expand_abbreviations(text: str, definitions: Mapping[str, str] | None = None
         if not dot and token in ROAD_PREFIXES and re.match(r"[^\S\n]?\d", text[match.end():]):
             return trim_overlap(text, match.start(), match.end(), ROAD_PREFIXES[token])
         words = _read_token(token, definitions)
+        if words is None and "named" in FLAGS.get(token, ()) and not dot:
+            if _next_is_name(text, match.end()):
+                words = LEXICON[token]
         if words is not None:
             words = trim_overlap(text, match.start(), match.end(), words)
             if dot and "prefix" in FLAGS.get(token, ()) and _next_is_name(text, match.end()):

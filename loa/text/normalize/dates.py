@@ -6,8 +6,8 @@ month and year 5/2022 and "tháng 11/2024", "tháng 5-2022"; quarters "quý I/20
 ranges 10-15/5, 30/4-1/5.
 
 Convention: "ngày <day> tháng <month> năm <year>". April is "tháng tư"; other months are
-cardinals (tháng một, tháng mười hai). "ngày" is added when the text has none, except after a
-street or place word (đường 30/4 = đường ba mươi tháng tư). With "ngày", days 1 to 10 take
+cardinals (tháng một, tháng mười hai). "ngày" is added when the text has none, except after
+"hôm" and after a street or place word (đường 30/4 = đường ba mươi tháng tư). With "ngày", days 1 to 10 take
 "mồng" (north) or "mùng" (south): "ngày 1/10" = "ngày mồng một tháng mười". A month and year
 without "tháng" get it: "5/2022" = "tháng năm năm hai nghìn không trăm hai mươi hai".
 
@@ -82,7 +82,7 @@ def _day_words(text: str, position: int) -> tuple[bool, bool]:
     before = get_words_before(text, position, 3)
     if before and before[-1] in ("mồng", "mùng"):
         return False, False
-    if before and before[-1] == "ngày":
+    if before and before[-1] in ("ngày", "hôm"):
         return False, True
     if has_cue_before(before, get_cues("date_street")):
         return False, False

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import re
 
+from .abbreviations import LEXICON as GENERAL_ABBREVIATIONS
 from .letters import spell_letters
 from .numbers import NORTH, RegionStyle, read_cardinal, read_integer_string
-from .tables import read_mapping, read_rows
+from .tables import get_cues, read_mapping
 
 LEGAL_CODES: dict[str, str] = read_mapping("legal_codes.tsv")
-GENERAL_ABBREVIATIONS: dict[str, str] = {
-    row[0]: row[1] for row in read_rows("abbreviations.tsv") if len(row) >= 2
-}
 
 SLASH_WORD = "trên"
 
@@ -31,9 +29,8 @@ _PART = rf"[{_UPPER}][{_UPPER}a-zđ&]*\d*"
 _CODE = re.compile(
     rf"(?<![\w/.,])(\d+[a-z]?)((?:/\d{{4}})?)([/-])({_PART}(?:[-/]{_PART})*)(?![\w/])"
 )
-_DOCUMENT_WORDS = (
-    "nghị định|thông tư|quyết định|nghị quyết|luật|chỉ thị|công văn|kết luận|quy định|công điện"
-    "|thông báo|kế hoạch|hướng dẫn|báo cáo|tờ trình|pháp lệnh|lệnh|văn bản|số|ký hiệu"
+_DOCUMENT_WORDS = "|".join(
+    re.escape(w) for w in sorted(get_cues("document_before"), key=len, reverse=True)
 )
 _BARE = re.compile(
     rf"(?i:\b(?:{_DOCUMENT_WORDS}))\s+(\d+(?:/\d+)+)(?![\w/]|[.,]\d)"

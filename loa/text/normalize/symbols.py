@@ -6,7 +6,8 @@ Convention:
 - comparisons: ≤ = nhỏ hơn hoặc bằng, ≥ = lớn hơn hoặc bằng, < = nhỏ hơn, > = lớn hơn (only next
   to a number), = = bằng, ± = cộng trừ, "+" between numbers = cộng, "+" right after a number
   (18+, +15 as a change) = cộng; × and "x" between numbers = nhân (30x40 cm), ÷ = chia;
-- "№" and "#" before a number = "số";
+- "№" and "#" before a number = "số"; "→" = "đến"; ½, ¼, ¾ = một phần hai, một phần tư, ba
+  phần tư; "@" before a name (@vtv24) = "a còng";
 - bullets, asterisks and other marks with no spoken form are dropped;
 - "/" left between two words (và/hoặc) is silent; a hyphen inside a compound of letters
   (Nga-Ukraine, PCCC-CNCH) is silent;
@@ -49,6 +50,10 @@ _REPLACEMENTS = (
     (re.compile(r"(?:(?<=\s)|^|(?<=\())\+\s?(?=\d)"), "cộng "),
     (re.compile(r"[№#]\s?(?=\d)"), "số "),
     (re.compile(r"\s?(?:→|->|=>)\s?"), " đến "),
+    (re.compile(r"½"), " một phần hai "),
+    (re.compile(r"¼"), " một phần tư "),
+    (re.compile(r"¾"), " ba phần tư "),
+    (re.compile(r"(?:(?<=\s)|^)@(?=\w)"), "a còng "),
 )
 _JOINING_MARKS = (
     (re.compile(r"\s?&\s?"), " và "),

@@ -8,7 +8,8 @@ number). A minus sign before a temperature reads "âm" (-5°C = âm năm độ x
 
 "/" between a unit or counted word and another word, in an expression that contains a number,
 reads "một" (per): 250.000 đồng/tháng = ... đồng một tháng, 2.103 đồng/kWh = ... đồng một ki lô
-oát giờ, 180 kWh/tháng, 100 USD/tấn. Compound speed units keep "trên" (km/h = ki lô mét trên giờ).
+oát giờ, 180 kWh/tháng, 100 USD/tấn. Compound speed units keep "trên" (km/h = ki lô mét trên giờ),
+and so does a "/" before a number (6 lít/100 km = sáu lít trên một trăm ki lô mét).
 Unambiguous symbols (flag ``alone``: km, km2, kg, kWh, MW ...) are read even without a number
 (hàng trăm km2 = hàng trăm ki lô mét vuông).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .abbreviations import FLAGS
 from .tables import read_rows
 
 _ROWS = read_rows("units.tsv")
@@ -27,6 +29,7 @@ _STANDALONE_PATTERN = "|".join(
     re.escape(u) for u in sorted(STANDALONE_UNITS, key=len, reverse=True)
 )
 PER_WORD = "một"
+CURRENCY_CODES = frozenset(key for key, flags in FLAGS.items() if "currency" in flags)
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:\s(?:nghìn|ngàn|triệu|tỷ|tỉ|trăm))?"
@@ -34,6 +37,9 @@ _AFTER_NUMBER = re.compile(rf"({_NUMBER}{_SCALE})(\s?)({UNIT_PATTERN})(?![^\W_]|
 _NEGATIVE_TEMPERATURE = re.compile(r"(?<![\w.,])[-−](?=\d+(?:,\d+)?\s?(?:°|ºC|oC|℃|độ))")
 _PER = re.compile(
     rf"(?<=[^\W_]{{2}}|[^\W_][²³])\s?/\s?(?:({UNIT_PATTERN})(?![^\W_]|[²³])|([^\W\d_]{{2,}}))"
+)
+_PER_NUMBER = re.compile(
+    rf"(?<=[^\W_]{{2}})\s?/\s?({_NUMBER})\s?({UNIT_PATTERN})(?![^\W_]|[²³])"
 )
 _AFTER_EACH = re.compile(rf"(?i:\b(mỗi))\s({UNIT_PATTERN})(?![^\W_]|[²³])")
 _STANDALONE = re.compile(rf"(?<![^\W\d_]|/)({_STANDALONE_PATTERN})(?![^\W\d_]|[²³])")
@@ -58,11 +64,16 @@ def expand_units(text: str) -> str:
         if not re.search(r"\d|\b(?:nghìn|ngàn|triệu|tỷ|tỉ|trăm|mươi)\b", left):
             return match.group()
         unit, word = match.groups()
+        left_word = re.search(r"[^\W_]+$", text[:start].rstrip())
+        if (word and word.isupper() and left_word and left_word.group().isupper()
+                and not {word, left_word.group()} & CURRENCY_CODES):
+            return match.group()  # NQ/TW: a code, not "per"
         return f" {PER_WORD} {UNITS[unit] if unit else word}"
 
     def replace_after_each(match: re.Match[str]) -> str:
         return f"{match.group(1)} {UNITS[match.group(2)]}"
 
+    text = _PER_NUMBER.sub(lambda m: f" trên {m.group(1)} {UNITS[m.group(2)]}", text)
     text = _AFTER_NUMBER.sub(replace_after_number, text)
     text = _PER.sub(replace_per, text)
     text = _AFTER_EACH.sub(replace_after_each, text)

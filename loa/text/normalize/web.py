@@ -20,14 +20,14 @@ import re
 
 from .letters import spell_letters
 from .numbers import NORTH, RegionStyle, read_integer_string
-from .tables import read_mapping
+from .tables import read_mapping, read_rows
 
-DOMAIN_READINGS: dict[str, str] = read_mapping("domains.tsv")
+_DOMAIN_ROWS = read_rows("domains.tsv")
+DOMAIN_READINGS: dict[str, str] = {row[0]: row[1] for row in _DOMAIN_ROWS if row[1:2] != [""]}
+TOP_LEVEL_DOMAINS = frozenset(row[0] for row in _DOMAIN_ROWS if "tld" in row[2:])
+MARK_READINGS: dict[str, str] = read_mapping("address_marks.tsv")
 
-_TLDS = (
-    "vn|com|net|org|gov|edu|info|io|biz|int|asia|me|tv|co|uk|us|jp|kr|cn|fr|de|ru|au|ca|sg|th|"
-    "app|dev|ai|news|online|site|store|xyz|eu"
-)
+_TLDS = "|".join(sorted(TOP_LEVEL_DOMAINS, key=len, reverse=True))
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _PATH = r"(?:/[^\s]*)?"
 _URL = re.compile(
@@ -36,21 +36,6 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(rf"(?<![\w.@])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:{_LABEL}\.)+{_LABEL}")
 _TRAILING = ".,;:!?)]}\"'”’…"
-_SEPARATORS = {
-    ".": "chấm",
-    "/": "gạch chéo",
-    "-": "gạch ngang",
-    "_": "gạch dưới",
-    ":": "hai chấm",
-    "@": "a còng",
-    "?": "chấm hỏi",
-    "=": "bằng",
-    "&": "và",
-    "#": "thăng",
-    "%": "phần trăm",
-    "+": "cộng",
-    "~": "ngã",
-}
 _PIECES = re.compile(r"[A-Za-z]+|\d+|.", re.DOTALL)
 _VOWELS = set("aeiouy")
 
@@ -82,8 +67,8 @@ def read_address(address: str, style: RegionStyle = NORTH) -> str:
     for piece in re.findall(r"[A-Za-z0-9]+|[^A-Za-z0-9]", address):
         if piece[0].isalnum():
             words.append(read_label(piece, style))
-        elif piece in _SEPARATORS:
-            words.append(_SEPARATORS[piece])
+        elif piece in MARK_READINGS:
+            words.append(MARK_READINGS[piece])
     return " ".join(w for w in words if w)
 
 
