@@ -29,6 +29,7 @@ run: $(STAMP)
 	PORT=$(PORT) $(BIN)/loa serve
 
 test: $(STAMP)
+	$(BIN)/ruff check loa service workers tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 unit: $(STAMP)

@@ -62,7 +62,9 @@ def wait_for_redis(url: str, timeout: float = 10.0) -> None:
             return
         except redis.RedisError:
             if time.monotonic() > deadline:
-                raise RuntimeProblem(f"Redis at {url} did not answer within {timeout:.0f} s")
+                raise RuntimeProblem(
+                    f"Redis at {url} did not answer within {timeout:.0f} s"
+                ) from None
             time.sleep(0.05)
 
 

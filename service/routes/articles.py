@@ -126,7 +126,9 @@ def create_article(
 
     if body.external_id is not None:
         existing = session.scalars(
-            select(Article).where(Article.site == body.site, Article.external_id == body.external_id)
+            select(Article).where(
+                Article.site == body.site, Article.external_id == body.external_id
+            )
         ).first()
     else:
         existing = session.scalars(
@@ -168,7 +170,9 @@ def create_article(
         # a concurrent post with the same site + external_id won the race: answer with it
         session.rollback()
         winner = session.scalars(
-            select(Article).where(Article.site == body.site, Article.external_id == body.external_id)
+            select(Article).where(
+                Article.site == body.site, Article.external_id == body.external_id
+            )
         ).one()
         return JSONResponse(to_public(request, winner).model_dump(mode="json"), status_code=202)
     enqueue_article(settings, row.id, row.revision)

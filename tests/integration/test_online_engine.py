@@ -34,7 +34,9 @@ def google() -> Iterator[FakeGoogleTTS]:
 
 
 @pytest.fixture(scope="module")
-def online_stack(tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS) -> Iterator[Stack]:
+def online_stack(
+    tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS
+) -> Iterator[Stack]:
     with running_stack(tmp_path_factory.mktemp("online"), LOA_GTTS_URL=google.url) as s:
         yield s
 

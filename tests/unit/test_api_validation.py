@@ -7,10 +7,6 @@ once (the article stays queued in the database and the workers' sweep sends it l
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
-import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator

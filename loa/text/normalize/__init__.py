@@ -80,7 +80,11 @@ có một nghìn tám trăm năm mươi hồ sơ.'
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     definitions = find_abbreviation_definitions(text)
     if abbreviations:
-        definitions.update(abbreviations)
+        definitions.update(
+            (unicodedata.normalize("NFC", key.strip()), unicodedata.normalize("NFC", value))
+            for key, value in abbreviations.items()
+            if key and key.strip() and value and value.strip()
+        )
     text = remove_definition_parentheses(text)
     text = expand_web_addresses(text, style)
     text = expand_legal_codes(text, style)

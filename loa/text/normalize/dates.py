@@ -1,22 +1,21 @@
 """Dates: day then month then year.
 
 Forms: 16/5/2022, 16-5-2022, 16.5.2022, 16/05/2022; day and month 7/2 (after a cue word);
-month and year 5/2022 and "tháng 11/2024", "tháng 5-2022"; quarters "quý I/2025", "quý 2/2024",
-"Q1/2024" (quý một năm ...);
-ranges 10-15/5, 30/4-1/5.
+month and year 5/2022 and "tháng 11/2024", "tháng 5-2022"; quarters "quý I/2025",
+"quý 2/2024", "Q1/2024" (quý một năm ...); ranges 10-15/5, 30/4-1/5.
 
 Convention: "ngày <day> tháng <month> năm <year>". April is "tháng tư"; other months are
-cardinals (tháng một, tháng mười hai). "ngày" is added when the text has none, except after
-"hôm" and after a street or place word (đường 30/4 = đường ba mươi tháng tư). With "ngày", days 1 to 10 take
-"mồng" (north) or "mùng" (south): "ngày 1/10" = "ngày mồng một tháng mười". A month and year
-without "tháng" get it: "5/2022" = "tháng năm năm hai nghìn không trăm hai mươi hai".
+cardinals (tháng một, tháng mười hai); "tháng 4" alone also reads "tháng tư". "ngày" is added
+when the text has none, except after "hôm" and after a street or place word (đường 30/4 =
+đường ba mươi tháng tư). With "ngày", days 1 to 10 take "mồng" (north) or "mùng" (south):
+"ngày 1/10" = "ngày mồng một tháng mười". A month and year without "tháng" get it: "5/2022" =
+"tháng năm năm hai nghìn không trăm hai mươi hai".
 
 "D/M" is also how fractions are written. It is read as a date when the day and month are valid
 and either a cue word precedes it (ngày, sáng, chiều, từ, đến, trước, dịp ...: ``date_before`` in
 ``data/cues.tsv``), or the first number is larger (7/2 is no fraction); it is left for the
 fraction rule when a fraction cue surrounds it (khoảng 3/5 số hộ, chiếm 1/10 diện tích) and
 when, without any cue, a smaller first number is followed by a word (sở hữu 1/7 ví).
-"tháng 4" alone also reads "tháng tư".
 """
 
 from __future__ import annotations

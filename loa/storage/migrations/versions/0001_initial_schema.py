@@ -1,12 +1,11 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 23:30:07.747318
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -52,7 +51,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('site', 'external_id', name='uq_articles_site_external')
     )
     with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_articles_content_hash'), ['content_hash'], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_articles_content_hash"), ["content_hash"], unique=False
+        )
         batch_op.create_index(batch_op.f('ix_articles_site'), ['site'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_status'), ['status'], unique=False)
 
