@@ -25,6 +25,7 @@ from loa.engines.registry import choose_engine, get_engine
 from loa.errors import EngineRejected, EngineUnavailable, InputError
 from loa.pipeline import assemble_article, load_article, prepare_segments, synthesize_segment
 from loa.storage import get_storage
+from loa.storage.base import Storage
 from loa.storage.db import session_scope
 from loa.storage.models import Article, SiteLexicon
 
@@ -214,7 +215,7 @@ def _process(
         captions, voice, site = row.captions, row.voice, row.site
         meta = {"title": row.title, "author": row.author, "site": row.site}
         published = row.published_at
-        previous_key = row.audio_key
+        previous_revision = row.audio_revision
 
     article = load_article(source_kind, source, title=title, url=url, settings=settings)
     lexicon = _site_lexicon(settings, site)
@@ -271,8 +272,8 @@ def _process(
     except Superseded:
         storage.delete(key)  # deleted or re-posted meanwhile: leave no orphan audio
         raise
-    if previous_key and previous_key != key:
-        storage.delete(previous_key)
+    if previous_revision and previous_revision != revision:
+        _delete_older_audio(storage, article_id, previous_revision)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
         article_id,
@@ -281,6 +282,16 @@ def _process(
         engine.name,
     )
     return JobResult("ready")
+
+
+def _delete_older_audio(storage: Storage, article_id: str, previous_revision: int) -> None:
+    """Delete audio older than the previous revision's. The previous file itself is kept for
+    one more revision: a listener who fetched its URL moments ago may still be streaming it."""
+    for old in range(previous_revision - 1, 0, -1):
+        key = f"articles/{article_id}/r{old}.mp3"
+        if not storage.exists(key):
+            break  # older ones were deleted by earlier revisions
+        storage.delete(key)
 
 
 def _finish(settings, article_id, revision, key, mp3, audio, n_segments) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from loa.config import get_settings
 from loa.engines.base import Engine
 from loa.errors import EngineUnavailable
 from loa.jobs import LeaseHeld, find_stale_work, mark_failed, run_article_job
+from loa.logs import bind_article
 from workers.app import app
 
 logger = logging.getLogger(__name__)
@@ -23,16 +24,21 @@ RESEND_GRACE_SECONDS = 60  # an expired lease is re-sent at most this often
 @app.task(name="loa.process_article", bind=True, acks_late=True, reject_on_worker_lost=True)
 def process_article(self, article_id: str, revision: int) -> str:  # type: ignore[no-untyped-def]
     settings = get_settings()
+    with bind_article(article_id):
+        return _run(self, article_id, revision, settings)
+
+
+def _run(task, article_id: str, revision: int, settings) -> str:  # type: ignore[no-untyped-def]
     try:
         return run_article_job(article_id, revision, settings).outcome
     except LeaseHeld as exc:
-        raise self.retry(countdown=exc.seconds, max_retries=None) from None
+        raise task.retry(countdown=exc.seconds, max_retries=None) from None
     except EngineUnavailable as exc:
-        if self.request.retries >= settings.task_max_retries:
+        if task.request.retries >= settings.task_max_retries:
             mark_failed(settings, article_id, revision, f"engine unavailable: {exc}")
             return "failed"
-        countdown = min(300, 5 * 2**self.request.retries)
-        raise self.retry(countdown=countdown, exc=exc) from None
+        countdown = min(300, 5 * 2**task.request.retries)
+        raise task.retry(countdown=countdown, exc=exc) from None
     except Exception as exc:  # never leave an article silently stuck
         logger.exception("article %s: unexpected error", article_id)
         mark_failed(settings, article_id, revision, f"internal error: {type(exc).__name__}")
