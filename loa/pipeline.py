@@ -16,7 +16,7 @@ from loa.audio.mp3 import describe, frames_duration
 from loa.config import Settings
 from loa.engines.base import AudioClip, Engine
 from loa.storage.base import Storage
-from loa.text.extract import extract_document, extract_html, extract_plain_text
+from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import ExtractedArticle, Segment
 from loa.text.normalize import find_abbreviation_definitions, normalize
@@ -34,6 +34,8 @@ def load_article(
     settings: Settings,
 ) -> ExtractedArticle:
     """Turn what a client posted (text, HTML or a URL) into an ExtractedArticle."""
+    from loa.text.fetch import fetch_url, parse_allow_hosts
+
     if source_kind == "text":
         article = extract_plain_text(source, title=title)
     elif source_kind == "html":
@@ -41,14 +43,12 @@ def load_article(
             source, url=url, max_bytes=settings.max_html_bytes, max_depth=settings.max_html_depth
         )
     elif source_kind == "url":
-        from loa.text.fetch import fetch_url
-
         page = fetch_url(
             url or "",
             timeout=settings.fetch_timeout,
             max_bytes=settings.fetch_max_bytes,
             max_redirects=settings.fetch_max_redirects,
-            allow_hosts=settings_allow_hosts(settings),
+            allow_hosts=parse_allow_hosts(settings.fetch_allow_hosts),
         )
         article = extract_html(
             page.content,
@@ -62,10 +62,6 @@ def load_article(
     if title and title.strip() and source_kind != "text":
         article.title = title.strip()
     return article
-
-
-def settings_allow_hosts(settings: Settings) -> frozenset[str]:
-    return frozenset(h.strip().lower() for h in settings.fetch_allow_hosts.split(",") if h.strip())
 
 
 def make_normalizer(
@@ -97,11 +93,6 @@ def prepare_segments(
     return segment_article(article, max_chars=max_chars, normalize=normalizer, captions=captions)
 
 
-def text_from_document(data: bytes | str) -> ExtractedArticle:
-    """For the CLI: sniff HTML vs text."""
-    return extract_document(data)
-
-
 def segment_cache_key(engine: Engine, voice: str, text: str) -> str:
     digest = hashlib.sha256(f"{engine.name}\0{voice}\0{text}".encode()).hexdigest()
     return f"cache/{engine.name}/{voice}/{digest[:2]}/{digest}.mp3"
@@ -120,9 +111,6 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
     storage.write(key, clip.mp3, durable=False)
     return clip
-
-
-PAUSE_KINDS = ("none", "clause", "sentence", "paragraph")
 
 
 def pause_seconds(pause_after: str, settings: Settings) -> float:

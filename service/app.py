@@ -13,8 +13,18 @@ from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.middleware import BodySizeLimit
 from service.routes import articles, health, sites
+from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
+
+#: Every error answer has the same JSON shape (ErrorResponse); listed once for the OpenAPI docs.
+ERROR_STATUSES = {
+    400: "Body is not valid JSON or UTF-8",
+    401: "Missing or invalid API key (writes)",
+    404: "Unknown id",
+    413: "Request body too large",
+    422: "A field is missing or invalid; `error.field` names it",
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -37,6 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Vietnamese articles to audio: read-aloud buttons, playlists, podcast feeds.",
         version="0.1.0",
         lifespan=lifespan,
+        responses={
+            status: {"model": ErrorResponse, "description": description}
+            for status, description in ERROR_STATUSES.items()
+        },
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -202,18 +202,19 @@ def _not_ready(row: Article) -> ApiError:
     )
 
 
-@router.api_route(
-    "/{article_id}/audio.mp3",
-    methods=["GET", "HEAD"],
-    response_class=FileResponse,
-    responses={
-        200: {"content": {"audio/mpeg": {}}},
-        206: {"description": "Partial content (Range)"},
-        304: {"description": "Not modified (If-None-Match)"},
-        409: {"description": "Not ready yet"},
-        416: {"description": "Range not satisfiable"},
-    },
-)
+AUDIO_RESPONSES: dict[int | str, dict] = {
+    200: {"content": {"audio/mpeg": {}}},
+    206: {"description": "Partial content (Range)"},
+    304: {"description": "Not modified (If-None-Match)"},
+    409: {"description": "Not ready yet"},
+    416: {"description": "Range not satisfiable"},
+}
+
+
+@router.head("/{article_id}/audio.mp3", response_class=FileResponse,
+             responses=AUDIO_RESPONSES, operation_id="head_article_audio")
+@router.get("/{article_id}/audio.mp3", response_class=FileResponse,
+            responses=AUDIO_RESPONSES, operation_id="get_article_audio")
 def get_audio(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
 ) -> Response:
