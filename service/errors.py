@@ -97,7 +97,9 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": None, "message": "invalid request"}
+        first: dict[str, Any] = (
+            errors[0] if errors else {"field": None, "message": "invalid request"}
+        )
         status = 400 if first.get("type") == "json_invalid" else 422
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return error_response(status, "invalid_input", message, first["field"], errors=errors)

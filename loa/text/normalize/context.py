@@ -39,7 +39,7 @@ def get_words_after(text: str, position: int, count: int = 2, window: int = 60) 
     stripped = chunk.lstrip()
     if not stripped or not (stripped[0].isalpha()):
         return []
-    words = []
+    words: list[str] = []
     for match in _WORD.finditer(chunk):
         if match.group() == "(":
             break

@@ -44,9 +44,9 @@ def read_clock(hours: int, minutes: int = 0, seconds: int = 0,
 
 def _parse(groups: tuple[str | None, ...]) -> tuple[int, int, int] | None:
     h1, m1, h2, m2, s2, h3 = groups
-    if h1 is not None:
+    if h1 is not None and m1 is not None:
         values = (int(h1), int(m1), 0)
-    elif h2 is not None:
+    elif h2 is not None and m2 is not None:
         values = (int(h2), int(m2), int(s2) if s2 else 0)
     elif h3 is not None:
         values = (int(h3), 0, 0)
