@@ -76,8 +76,9 @@ def _message_of(err: dict[str, Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.message, exc.field,
-                              headers=exc.headers)
+        return error_response(
+            exc.status_code, exc.code, exc.message, exc.field, headers=exc.headers
+        )
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:
@@ -108,11 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             # FastAPI's answer to a body it cannot decode (e.g. invalid UTF-8)
-            return error_response(400, "invalid_input",
-                                  "the body is not valid UTF-8 JSON", "body")
+            return error_response(400, "invalid_input", "the body is not valid UTF-8 JSON", "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail),
-                              headers=getattr(exc, "headers", None))
+        return error_response(
+            exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
