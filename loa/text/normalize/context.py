@@ -95,12 +95,3 @@ def get_sentence(text: str, position: int) -> str:
     ]
     right = min(right_candidates) if right_candidates else len(text)
     return text[left + 1 : right].lower()
-
-
-def join_spaced(before: str, words: str, after: str) -> str:
-    """Return ``words`` padded with a space wherever it would touch a letter or digit."""
-    if before and before[-1].isalnum():
-        words = " " + words
-    if after and after[0].isalnum():
-        words = words + " "
-    return words
