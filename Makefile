@@ -40,10 +40,13 @@ integration: $(STAMP)
 
 # ruff lints, ruff checks the formatting (`ruff format` fixes it), mypy checks the types
 # (strict on loa/, service/, workers/; relaxed for tests; see [tool.mypy] in pyproject.toml).
+# All three run even when one fails, so one run shows every finding.
 lint: $(STAMP)
-	$(BIN)/ruff check loa service workers tests bench
-	$(BIN)/ruff format --check loa service workers tests bench
-	$(BIN)/mypy
+	@status=0; \
+	$(BIN)/ruff check loa service workers tests bench || status=1; \
+	$(BIN)/ruff format --check loa service workers tests bench || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python bench/e2e.py
