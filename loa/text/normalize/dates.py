@@ -47,7 +47,6 @@ _QUARTER = re.compile(
 _DAY_MONTH = re.compile(r"(?<![\w.,/\-])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)")
 _DAY_MONTH_DASHED = re.compile(r"(?<![\w.,/\-])(\d{1,2})([.\-])(\d{1,2})(?![\w/]|[.,\-]\d)")
 _MONTH_ALONE = re.compile(r"(?i:\b(tháng))\s+(\d{1,2})(?![\w]|[.,/\-]\d)")
-_STRONG_DATE_WORDS = ("ngày", "mồng", "mùng", "hôm")
 
 
 def read_month(month: int, style: RegionStyle = NORTH) -> str:
@@ -197,7 +196,7 @@ def expand_dates(text: str, style: RegionStyle = NORTH) -> str:
     def replace_day_month_dashed(match: re.Match[str]) -> str:
         day, month = int(match.group(1)), int(match.group(3))
         before = get_words_before(text, match.start(), 1)
-        if not (_is_valid(day, month) and before and before[-1] in _STRONG_DATE_WORDS):
+        if not (_is_valid(day, month) and before and before[-1] in get_cues("date_before_dashed")):
             return match.group()
         return _read_with_context(text, match.start(), day, month, None, style)
 

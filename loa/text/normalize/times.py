@@ -25,8 +25,6 @@ _ONE_TIME = (
 )
 _TIME = re.compile(rf"(?<![\w.,:/]){_ONE_TIME}(?:\s*[-–]\s*{_ONE_TIME})?(?![\w]|[.,:]\d)")
 _G_HOUR = re.compile(r"(?<![\w.,:/])(\d{1,2})g(?![\w]|[.,:]\d)")
-_G_HOUR_AFTER = ("sáng", "trưa", "chiều", "tối", "đêm", "khuya", "ngày", "hôm", "hằng", "mỗi")
-_G_HOUR_BEFORE = ("lúc", "từ", "đến", "tới", "vào", "khoảng", "trước", "sau", "đúng")
 
 
 def read_clock(hours: int, minutes: int = 0, seconds: int = 0, style: RegionStyle = NORTH) -> str:
@@ -79,7 +77,8 @@ def expand_times(text: str, style: RegionStyle = NORTH) -> str:
         before = get_words_before(text, match.start(), 1)
         after = get_words_after(text, match.end(), 1)
         if hours > 24 or not (
-            (before and before[-1] in _G_HOUR_BEFORE) or (after and after[0] in _G_HOUR_AFTER)
+            (before and before[-1] in get_cues("g_hour_before"))
+            or (after and after[0] in get_cues("g_hour_after"))
         ):
             return match.group()
         return read_clock(hours, style=style)
