@@ -1,13 +1,13 @@
 """Loa's exception tree. Service code maps it to HTTP answers in one handler.
 
-    LoaError
-    ├── InputError            bad input from a client; carries the field name -> 4xx
-    │   ├── ExtractionError   HTML/text that cannot be turned into an article (422)
-    │   └── FetchError        a URL that may not or could not be fetched (422)
-    ├── NotFound              unknown article / site (404)
-    └── EngineError
-        ├── EngineUnavailable transient: no response, timeout, 429, 5xx -> retry or fall back
-        └── EngineRejected    permanent: the engine refuses this voice or text
+LoaError
+├── InputError            bad input from a client; carries the field name -> 4xx
+│   ├── ExtractionError   HTML/text that cannot be turned into an article (422)
+│   └── FetchError        a URL that may not or could not be fetched (422)
+├── NotFound              unknown article / site (404)
+└── EngineError
+    ├── EngineUnavailable transient: no response, timeout, 429, 5xx -> retry or fall back
+    └── EngineRejected    permanent: the engine refuses this voice or text
 """
 
 from __future__ import annotations

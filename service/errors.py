@@ -76,8 +76,9 @@ def _message_of(err: dict[str, Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.message, exc.field,
-                              headers=exc.headers)
+        return error_response(
+            exc.status_code, exc.code, exc.message, exc.field, headers=exc.headers
+        )
 
     @app.exception_handler(InputError)
     async def _input_error(_: Request, exc: InputError) -> JSONResponse:
@@ -97,7 +98,9 @@ def install_error_handlers(app: FastAPI) -> None:
             }
             for e in exc.errors()
         ]
-        first = errors[0] if errors else {"field": None, "message": "invalid request"}
+        first: dict[str, Any] = (
+            errors[0] if errors else {"field": None, "message": "invalid request"}
+        )
         status = 400 if first.get("type") == "json_invalid" else 422
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return error_response(status, "invalid_input", message, first["field"], errors=errors)
@@ -106,11 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             # FastAPI's answer to a body it cannot decode (e.g. invalid UTF-8)
-            return error_response(400, "invalid_input",
-                                  "the body is not valid UTF-8 JSON", "body")
+            return error_response(400, "invalid_input", "the body is not valid UTF-8 JSON", "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail),
-                              headers=getattr(exc, "headers", None))
+        return error_response(
+            exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

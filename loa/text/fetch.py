@@ -19,8 +19,9 @@ import ipaddress
 import re
 import socket
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -28,7 +29,8 @@ import httpx
 from loa.errors import FetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[..., list]
+#: ``socket.getaddrinfo`` or a stand-in: (host, port, family, type) -> address infos.
+Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 
 #: Media types accepted as a page.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -306,7 +308,7 @@ def _remaining(deadline: float, timeout: float) -> float:
     return left
 
 
-def _send(client: httpx.Client, target: _Target, deadline: float, timeout: float):
+def _send(client: httpx.Client, target: _Target, deadline: float, timeout: float) -> httpx.Response:
     """Send a GET to the checked address with the original Host header and SNI name."""
     parts = urlsplit(target.url)
     ip = ipaddress.ip_address(target.address)
@@ -354,7 +356,9 @@ def _media_type(header: str | None) -> tuple[str, str | None]:
     return fields[0].strip().lower(), charset
 
 
-def _read_page(response, url: str, deadline: float, timeout: float, max_bytes: int) -> FetchedPage:
+def _read_page(
+    response: httpx.Response, url: str, deadline: float, timeout: float, max_bytes: int
+) -> FetchedPage:
     """Check status, type and size of a response and read its body (streamed, capped)."""
     if response.status_code >= 400:
         raise FetchError(f"url: the server answered {response.status_code} for {url}", field="url")

@@ -47,6 +47,10 @@ def apply_lexicon(text: str, lexicon: Mapping[str, str]) -> str:
     return pattern.sub(lambda m: lexicon[m.group(0)], text)
 
 
+#: A character trie: each key character leads to the rest; ``_END`` marks a key ending here.
+_Trie = dict[str, "_Trie"]
+
+
 @functools.lru_cache(maxsize=64)
 def _compile(items: frozenset[tuple[str, str]]) -> re.Pattern[str] | None:
     """One pattern for all keys, with Unicode-aware word boundaries; ``None`` if no keys.
@@ -54,7 +58,7 @@ def _compile(items: frozenset[tuple[str, str]]) -> re.Pattern[str] | None:
     Cached by the (hashed) set of items, so a lexicon used for every sentence of an article is
     compiled once.
     """
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for key, _ in items:
         if key:
             node = trie
@@ -66,7 +70,7 @@ def _compile(items: frozenset[tuple[str, str]]) -> re.Pattern[str] | None:
     return re.compile(_BEFORE + _trie_pattern(trie) + _AFTER)
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:
+def _trie_pattern(node: _Trie) -> str:
     """A regex matching the keys of a character trie, trying longer keys first.
 
     Branches of a node start with different characters, and a key ending at a node makes the

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -57,7 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         path = self.path
         if path == "/article":
             self._send(200, ARTICLE)
@@ -158,7 +159,7 @@ def resolving_to(*addresses: str):
 
 def fetch(url: str, **kwargs) -> FetchedPage:
     """fetch_url with small test limits."""
-    options = {
+    options: dict[str, Any] = {
         "timeout": 5.0,
         "max_bytes": 1_000_000,
         "max_redirects": 3,
@@ -419,8 +420,9 @@ def spellings(address: ipaddress.IPv4Address) -> list[str]:
 @given(PRIVATE_V4)
 def test_every_spelling_of_a_private_ipv4_is_refused(address):
     for spelling in spellings(address):
-        assert parse_ip_literal(spelling) == address
-        assert address_problem(parse_ip_literal(spelling)) is not None
+        parsed = parse_ip_literal(spelling)
+        assert parsed == address
+        assert address_problem(parsed) is not None
     mapped = ipaddress.IPv6Address(f"::ffff:{address}")
     assert address_problem(mapped) is not None
     six_to_four = ipaddress.IPv6Address((0x2002 << 112) | (int(address) << 80))
@@ -431,7 +433,9 @@ def test_every_spelling_of_a_private_ipv4_is_refused(address):
 @given(st.ip_addresses(v=4).filter(lambda a: a.is_global and not a.is_multicast))
 def test_public_ipv4_addresses_pass(address):
     for spelling in spellings(address):
-        assert address_problem(parse_ip_literal(spelling)) is None
+        parsed = parse_ip_literal(spelling)
+        assert parsed is not None
+        assert address_problem(parsed) is None
 
 
 def test_names_are_not_taken_for_addresses():

@@ -375,7 +375,10 @@ def test_property_clause_spans(text: str, max_chars: int) -> None:
         if gap:
             assert gap.isspace()
         else:  # a hard cut, only inside a word too long for any piece
-            word = re.search(r"\S*$", text[:end])[0] + re.match(r"\S*", text[end:])[0]
+            before = re.search(r"\S*$", text[:end])
+            after = re.match(r"\S*", text[end:])
+            assert before is not None and after is not None  # both patterns match empty text
+            word = before[0] + after[0]
             assert word in long_words
     if not long_words:
         assert " ".join(pieces) == " ".join(text.split())

@@ -47,7 +47,6 @@ _QUARTER = re.compile(
 _DAY_MONTH = re.compile(r"(?<![\w.,/\-])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)")
 _DAY_MONTH_DASHED = re.compile(r"(?<![\w.,/\-])(\d{1,2})([.\-])(\d{1,2})(?![\w/]|[.,\-]\d)")
 _MONTH_ALONE = re.compile(r"(?i:\b(tháng))\s+(\d{1,2})(?![\w]|[.,/\-]\d)")
-_STRONG_DATE_WORDS = ("ngày", "mồng", "mùng", "hôm")
 
 
 def read_month(month: int, style: RegionStyle = NORTH) -> str:
@@ -55,8 +54,15 @@ def read_month(month: int, style: RegionStyle = NORTH) -> str:
     return "tư" if month == 4 else read_cardinal(month, style)
 
 
-def read_date(day: int | None, month: int | None, year: int | None, *,
-              style: RegionStyle = NORTH, day_word: bool = True, prefix: bool = True) -> str:
+def read_date(
+    day: int | None,
+    month: int | None,
+    year: int | None,
+    *,
+    style: RegionStyle = NORTH,
+    day_word: bool = True,
+    prefix: bool = True,
+) -> str:
     """Read a date; ``day_word`` adds "ngày", ``prefix`` allows "mồng"/"mùng" (days 1 to 10)."""
     words = []
     if day is not None:
@@ -88,8 +94,9 @@ def _day_words(text: str, position: int) -> tuple[bool, bool]:
     return True, True
 
 
-def _read_with_context(text: str, position: int, day: int, month: int, year: int | None,
-                       style: RegionStyle) -> str:
+def _read_with_context(
+    text: str, position: int, day: int, month: int, year: int | None, style: RegionStyle
+) -> str:
     add_day, allow_prefix = _day_words(text, position)
     words = read_date(day, month, year, style=style, day_word=add_day, prefix=allow_prefix)
     if not add_day and allow_prefix and day <= 10:
@@ -189,7 +196,7 @@ def expand_dates(text: str, style: RegionStyle = NORTH) -> str:
     def replace_day_month_dashed(match: re.Match[str]) -> str:
         day, month = int(match.group(1)), int(match.group(3))
         before = get_words_before(text, match.start(), 1)
-        if not (_is_valid(day, month) and before and before[-1] in _STRONG_DATE_WORDS):
+        if not (_is_valid(day, month) and before and before[-1] in get_cues("date_before_dashed")):
             return match.group()
         return _read_with_context(text, match.start(), day, month, None, style)
 

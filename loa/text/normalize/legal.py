@@ -32,15 +32,28 @@ _CODE = re.compile(
 _DOCUMENT_WORDS = "|".join(
     re.escape(w) for w in sorted(get_cues("document_before"), key=len, reverse=True)
 )
-_BARE = re.compile(
-    rf"(?i:\b(?:{_DOCUMENT_WORDS}))\s+(\d+(?:/\d+)+)(?![\w/]|[.,]\d)"
-)
-_PART_SPLIT = re.compile(r"^(.*?)(\d*)$")
+_BARE = re.compile(rf"(?i:\b(?:{_DOCUMENT_WORDS}))\s+(\d+(?:/\d+)+)(?![\w/]|[.,]\d)")
+
+
+def _split_trailing_digits(text: str) -> tuple[str, str]:
+    """``"QH14"`` -> ``("QH", "14")``; digits are what ``\\d`` matches (Unicode decimals)."""
+    end = len(text)
+    while end and text[end - 1].isdecimal():
+        end -= 1
+    return text[:end], text[end:]
+
+
+def _leading_digits(text: str) -> str:
+    """``"43a"`` -> ``"43"``."""
+    end = 0
+    while end < len(text) and text[end].isdecimal():
+        end += 1
+    return text[:end]
 
 
 def read_code_part(part: str, style: RegionStyle = NORTH) -> str:
     """Read one letter part of a document code, e.g. "NĐ", "BGDĐT", "QH14"."""
-    letters, digits = _PART_SPLIT.match(part).groups()
+    letters, digits = _split_trailing_digits(part)
     if letters in LEGAL_CODES:
         words = LEGAL_CODES[letters]
     elif letters in GENERAL_ABBREVIATIONS:
@@ -54,12 +67,13 @@ def read_code_part(part: str, style: RegionStyle = NORTH) -> str:
     return words
 
 
-def read_document_number(number: str, year: str, joiner: str, code: str,
-                         style: RegionStyle = NORTH) -> str:
+def read_document_number(
+    number: str, year: str | None, joiner: str, code: str, style: RegionStyle = NORTH
+) -> str:
     """Read a whole code from its pieces ("43", "/2011", "/", "NĐ-CP")."""
-    digits = re.match(r"\d+", number).group()
+    digits = _leading_digits(number)
     words = [read_integer_string(digits, style)]
-    suffix = number[len(digits):]
+    suffix = number[len(digits) :]
     if suffix:
         words.append(spell_letters(suffix))
     if year:

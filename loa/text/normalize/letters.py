@@ -25,8 +25,3 @@ def spell_letters(token: str) -> str:
         elif char.isdigit():
             words.append(DIGIT_WORDS[int(char)])
     return " ".join(words)
-
-
-def is_spellable(token: str) -> bool:
-    """Tell whether every character of ``token`` has a letter name."""
-    return bool(token) and all(char.upper() in LETTER_NAMES for char in token)

@@ -10,7 +10,8 @@ Conventions
 - Ratio and scale: "1:500" = một trên năm trăm; "1:1.000" = một trên một nghìn.
 - Fraction: "3/4" = ba phần tư (denominator 4 reads "tư"), "1/10" = một phần mười; after
   "tỷ lệ" a slash reads "trên" (tỷ lệ 1/200 = một trên hai trăm), and so it does in house and
-  alley numbers (hẻm 12/5 = hẻm mười hai trên năm) and in "24/7".
+  alley numbers (hẻm 12/5 = hẻm mười hai trên năm), in "24/7" and after a decimal (a rating:
+  4,5/5 = bốn phẩy năm trên năm).
 Dates, times, phone numbers and document codes are read earlier, so whatever "N-N", "N:N" and
 "N/N" remain here are ranges, scores, ratios or fractions.
 """
@@ -33,7 +34,7 @@ from .units import UNIT_PATTERN
 _INT = r"\d{1,3}(?:\.\d{3})+|\d+"
 _SCORE = re.compile(r"(?<![\w.,/\-:])(\d{1,2})\s*[-–:]\s*(\d{1,2})(?![\w%]|[.,/\-:]\d)")
 _RATIO = re.compile(rf"(?<![\w.,/:])({_INT}):({_INT})(?![\w]|[.,:]\d)")
-_FRACTION = re.compile(rf"(?<![\w.,/\-])({_INT})/({_INT})(?![\w/]|[.,]\d)")
+_FRACTION = re.compile(rf"(?<![\w.,/\-])({_INT}(?:,\d+)?)/({_INT})(?![\w/]|[.,]\d)")
 _SCALE = r"(?:\s(?:nghìn tỷ|nghìn|ngàn|triệu|tỷ|tỉ))"
 _RANGE = re.compile(
     rf"(?<![\w.,/])(\d+(?:[.,]\d+)*{_SCALE}?(?:\s?(?:{UNIT_PATTERN})(?![\w]))?)"
@@ -59,7 +60,7 @@ def _is_score(text: str, match: re.Match[str]) -> bool:
     after = get_words_after(text, match.end(), 1)
     if not after or has_cue_after(after, get_cues("score_after")):
         return True
-    following = text[match.end():match.end() + 3].lstrip()
+    following = text[match.end() : match.end() + 3].lstrip()
     return following[:1].isupper()
 
 
@@ -80,6 +81,8 @@ def expand_ranges(text: str, style: RegionStyle = NORTH) -> str:
         if has_cue_before(before, get_cues("ratio_before") | get_cues("address_before"), 2):
             return replace_ratio(match)
         if match.group() in get_cues("slash_idiom"):
+            return replace_ratio(match)
+        if "," in match.group(1):  # a decimal over a whole number is a rating: 4,5/5
             return replace_ratio(match)
         numerator = int(match.group(1).replace(".", ""))
         denominator = int(match.group(2).replace(".", ""))

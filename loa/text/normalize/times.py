@@ -23,16 +23,11 @@ _ONE_TIME = (
     r"|(\d{1,2}):(\d{2})(?::(\d{2}))?"  # 8:30, 14:05:30
     r"|(\d{1,3})h(?![\w]))"  # 9h, 72h
 )
-_TIME = re.compile(
-    rf"(?<![\w.,:/]){_ONE_TIME}(?:\s*[-–]\s*{_ONE_TIME})?(?![\w]|[.,:]\d)"
-)
+_TIME = re.compile(rf"(?<![\w.,:/]){_ONE_TIME}(?:\s*[-–]\s*{_ONE_TIME})?(?![\w]|[.,:]\d)")
 _G_HOUR = re.compile(r"(?<![\w.,:/])(\d{1,2})g(?![\w]|[.,:]\d)")
-_G_HOUR_AFTER = ("sáng", "trưa", "chiều", "tối", "đêm", "khuya", "ngày", "hôm", "hằng", "mỗi")
-_G_HOUR_BEFORE = ("lúc", "từ", "đến", "tới", "vào", "khoảng", "trước", "sau", "đúng")
 
 
-def read_clock(hours: int, minutes: int = 0, seconds: int = 0,
-               style: RegionStyle = NORTH) -> str:
+def read_clock(hours: int, minutes: int = 0, seconds: int = 0, style: RegionStyle = NORTH) -> str:
     """Read a time of day: ``read_clock(21, 30)`` = "hai mươi mốt giờ ba mươi phút"."""
     words = [read_cardinal(hours, style), "giờ"]
     if minutes:
@@ -44,9 +39,9 @@ def read_clock(hours: int, minutes: int = 0, seconds: int = 0,
 
 def _parse(groups: tuple[str | None, ...]) -> tuple[int, int, int] | None:
     h1, m1, h2, m2, s2, h3 = groups
-    if h1 is not None:
+    if h1 is not None and m1 is not None:
         values = (int(h1), int(m1), 0)
-    elif h2 is not None:
+    elif h2 is not None and m2 is not None:
         values = (int(h2), int(m2), int(s2) if s2 else 0)
     elif h3 is not None:
         values = (int(h3), 0, 0)
@@ -82,7 +77,8 @@ def expand_times(text: str, style: RegionStyle = NORTH) -> str:
         before = get_words_before(text, match.start(), 1)
         after = get_words_after(text, match.end(), 1)
         if hours > 24 or not (
-            (before and before[-1] in _G_HOUR_BEFORE) or (after and after[0] in _G_HOUR_AFTER)
+            (before and before[-1] in get_cues("g_hour_before"))
+            or (after and after[0] in get_cues("g_hour_after"))
         ):
             return match.group()
         return read_clock(hours, style=style)

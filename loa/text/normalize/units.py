@@ -4,7 +4,9 @@ Convention: a unit symbol right after a number (with or without a space) is read
 ``data/units.tsv``: 65 km = sáu mươi lăm ki lô mét, 75 m2 / 75 m² = bảy mươi lăm mét vuông,
 8.500 ha = ... héc ta, 27°C = hai mươi bảy độ xê, 180 kWh = ... ki lô oát giờ, 35% = ba mươi
 lăm phần trăm. Symbols are case-sensitive (MW is mega-watt; "m" alone is metre only after a
-number). A minus sign before a temperature reads "âm" (-5°C = âm năm độ xê).
+number). A minus sign before a temperature reads "âm" (-5°C = âm năm độ xê). Metres and
+centimetres written together read the unit between them: 1m75 = một mét bảy mươi lăm,
+2m05 = hai mét không năm.
 
 "/" between a unit or counted word and another word, in an expression that contains a number,
 reads "một" (per): 250.000 đồng/tháng = ... đồng một tháng, 2.103 đồng/kWh = ... đồng một ki lô
@@ -38,9 +40,9 @@ _NEGATIVE_TEMPERATURE = re.compile(r"(?<![\w.,])[-−](?=\d+(?:,\d+)?\s?(?:°|º
 _PER = re.compile(
     rf"(?<=[^\W_]{{2}}|[^\W_][²³])\s?/\s?(?:({UNIT_PATTERN})(?![^\W_]|[²³])|([^\W\d_]{{2,}}))"
 )
-_PER_NUMBER = re.compile(
-    rf"(?<=[^\W_]{{2}})\s?/\s?({_NUMBER})\s?({UNIT_PATTERN})(?![^\W_]|[²³])"
-)
+_PER_NUMBER = re.compile(rf"(?<=[^\W_]{{2}})\s?/\s?({_NUMBER})\s?({UNIT_PATTERN})(?![^\W_]|[²³])")
+#: Metres and centimetres written together (1m75, a height or a jump): "m" between the parts.
+_METRES_CENTIMETRES = re.compile(r"(?<![\w.,])(\d{1,2})m(\d{2})(?![\w²³]|[.,]\d)")
 _AFTER_EACH = re.compile(rf"(?i:\b(mỗi))\s({UNIT_PATTERN})(?![^\W_]|[²³])")
 _STANDALONE = re.compile(rf"(?<![^\W\d_]|/)({_STANDALONE_PATTERN})(?![^\W\d_]|[²³])")
 
@@ -57,27 +59,41 @@ def expand_units(text: str) -> str:
 
     def replace_per(match: re.Match[str]) -> str:
         start = match.start()
-        left = text[max(0, start - 60):start]
+        left = text[max(0, start - 60) : start]
         cut = max(left.rfind(". "), left.rfind("; "), left.rfind("\n"))
         if cut >= 0:
-            left = left[cut + 1:]
+            left = left[cut + 1 :]
         if not re.search(r"\d|\b(?:nghìn|ngàn|triệu|tỷ|tỉ|trăm|mươi)\b", left):
             return match.group()
         unit, word = match.groups()
         left_word = re.search(r"[^\W_]+$", text[:start].rstrip())
-        if (word and word.isupper() and left_word and left_word.group().isupper()
-                and not {word, left_word.group()} & CURRENCY_CODES):
+        if (
+            word
+            and word.isupper()
+            and left_word
+            and left_word.group().isupper()
+            and not {word, left_word.group()} & CURRENCY_CODES
+        ):
             return match.group()  # NQ/TW: a code, not "per"
         return f" {PER_WORD} {UNITS[unit] if unit else word}"
 
     def replace_after_each(match: re.Match[str]) -> str:
         return f"{match.group(1)} {UNITS[match.group(2)]}"
 
+    text = _METRES_CENTIMETRES.sub(_metres_centimetres, text)
     text = _PER_NUMBER.sub(lambda m: f" trên {m.group(1)} {UNITS[m.group(2)]}", text)
     text = _AFTER_NUMBER.sub(replace_after_number, text)
     text = _PER.sub(replace_per, text)
     text = _AFTER_EACH.sub(replace_after_each, text)
     return expand_standalone_units(text)
+
+
+def _metres_centimetres(match: re.Match[str]) -> str:
+    """1m75 -> "1 mét 75"; 2m05 -> "2 mét 0 5" (the zero is read: hai mét không năm)."""
+    metres, centimetres = match.groups()
+    if centimetres.startswith("0"):
+        centimetres = " ".join(centimetres)
+    return f"{metres} {UNITS['m']} {centimetres}"
 
 
 def expand_standalone_units(text: str) -> str:
