@@ -17,8 +17,8 @@ import threading
 
 import espeakng_loader
 
+from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip
-from loa.engines.base import AudioClip
 from loa.errors import EngineRejected, EngineUnavailable
 
 log = logging.getLogger(__name__)

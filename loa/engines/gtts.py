@@ -26,7 +26,7 @@ import requests
 from gtts import gTTS, gTTSError
 
 from loa.audio import mp3
-from loa.engines.base import AudioClip
+from loa.audio.clip import AudioClip
 from loa.errors import EngineRejected, EngineUnavailable
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
         return EngineUnavailable(f"google tts: HTTP {status}")
     return EngineRejected(f"google tts: {exc}")
 
+GTTS_VOICES: tuple[str, ...] = ("vi",)  # Google offers one Vietnamese voice (northern)
+
 
 class GttsEngine:
     """Google's Vietnamese voice (one voice, northern), one request per segment of <= 100 chars.
@@ -106,7 +108,7 @@ class GttsEngine:
     """
 
     name = "gtts"
-    voices: tuple[str, ...] = ("vi",)
+    voices: tuple[str, ...] = GTTS_VOICES
     default_voice = "vi"
     max_chars = gTTS.GOOGLE_TTS_MAX_CHARS  # 100: Google's limit per request
     region_of_voice: dict[str, str] = {"vi": "north"}

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import uuid
 
-import imageio_ffmpeg
 import pytest
 
+from tests.helpers import decoded_duration
 from tests.integration.stack import Stack
 
 ARTICLE = (
@@ -18,19 +17,6 @@ ARTICLE = (
     "tăng 3,5% so với năm 2021.\n"
     "Sở KHCN sẽ tiếp tục hỗ trợ các dự án khởi nghiệp trong giai đoạn 2022-2025."
 )
-
-
-def decoded_duration(data: bytes, tmp_path) -> float:
-    """Duration as a real decoder (ffmpeg) sees it, not as our own parser computes it."""
-    path = tmp_path / f"{uuid.uuid4().hex}.mp3"
-    path.write_bytes(data)
-    out = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    stamp = [p for p in out.split() if p.startswith("time=")][-1][5:]
-    h, m, s = stamp.split(":")
-    return int(h) * 3600 + int(m) * 60 + float(s)
 
 
 def post(stack: Stack, payload: dict, auth: bool = True):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.integration.test_articles_api import decoded_duration
+from tests.helpers import decoded_duration
 
 
 def loa(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
+from loa.audio.clip import AudioClip
+from loa.clock import as_utc
 from loa.config import Settings, get_settings
 from loa.engines import registry
-from loa.engines.base import AudioClip
 from loa.engines.fake import FakeEngine
 from loa.errors import EngineRejected, EngineUnavailable
-from loa.jobs import LEASE_SECONDS, LeaseHeld, as_utc, find_stale_work, run_article_job
+from loa.jobs import LEASE_SECONDS, LeaseHeld, find_stale_work, run_article_job
 from loa.storage import LocalStorage
 from loa.storage.db import migrate, session_scope
 from loa.storage.models import Article
@@ -186,9 +187,7 @@ def test_queued_article_becomes_ready_with_audio_and_playlist(settings: Settings
 def test_without_pauses_the_total_is_the_sum_of_the_segments(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = make_settings(
-        monkeypatch, LOA_SENTENCE_PAUSE_MS="0", LOA_PARAGRAPH_PAUSE_MS="0"
-    )
+    settings = make_settings(monkeypatch, LOA_SENTENCE_PAUSE_MS="0", LOA_PARAGRAPH_PAUSE_MS="0")
     article_id = add_article(settings)
     assert run_article_job(article_id, 1, settings).outcome == "ready"
     row = load(settings, article_id)
@@ -313,8 +312,14 @@ def test_revision_bumped_meanwhile_ends_skipped_and_keeps_the_new_state(
         if (when == "first" and done == 1) or (when == "last" and done == total):
             # what POST /v1/articles does for a changed article: a new revision, queued again
             set_columns(
-                settings, article_id, revision=2, status="queued", error=None,
-                segments_done=0, segments_total=0, lease_until=None,
+                settings,
+                article_id,
+                revision=2,
+                status="queued",
+                error=None,
+                segments_done=0,
+                segments_total=0,
+                lease_until=None,
             )
 
     result = run_article_job(article_id, 1, settings, on_progress=repost)
@@ -408,11 +413,11 @@ class RefusingEngine(FakeEngine):
 
 
 def test_engine_refusing_the_text_fails_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: RefusingEngine())
     settings = make_settings(monkeypatch, LOA_ENGINE="gtts")
     article_id = add_article(settings)
 
-    result = run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: RefusingEngine()):
+        result = run_article_job(article_id, 1, settings)
 
     assert result.outcome == "failed"
     row = load(settings, article_id)
@@ -435,12 +440,12 @@ class DownEngine(FakeEngine):
 def test_unavailable_explicit_engine_requeues_and_reraises(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: DownEngine())
     settings = make_settings(monkeypatch, LOA_ENGINE="gtts")
     article_id = add_article(settings)
 
-    with pytest.raises(EngineUnavailable):
-        run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: DownEngine()):
+        with pytest.raises(EngineUnavailable):
+            run_article_job(article_id, 1, settings)
 
     row = load(settings, article_id)
     assert row is not None
@@ -481,11 +486,11 @@ def test_auto_mode_moves_the_article_to_espeak_when_google_fails_midway(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     google = FlakyGoogle()
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: google)
     settings = make_settings(monkeypatch, LOA_ENGINE="auto")
     article_id = add_article(settings)
 
-    result = run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: google):
+        result = run_article_job(article_id, 1, settings)
 
     assert result.outcome == "ready", result
     assert google.requests == 2  # one clip, one failure, then no more requests to Google
@@ -508,13 +513,20 @@ def test_find_stale_work_returns_lost_work_only_and_touches_it(settings: Setting
     queued_long = add_article(settings, updated_at=old)
     queued_fresh = add_article(settings)
     expired = add_article(
-        settings, status="processing", lease_until=now() - timedelta(seconds=5),
-        lease_owner="other-host:1", updated_at=old, revision=3,
+        settings,
+        status="processing",
+        lease_until=now() - timedelta(seconds=5),
+        lease_owner="other-host:1",
+        updated_at=old,
+        revision=3,
     )
     no_lease = add_article(settings, status="processing", updated_at=old)
     leased = add_article(
-        settings, status="processing", lease_until=now() + timedelta(seconds=LEASE_SECONDS),
-        lease_owner="other-host:1", updated_at=old,
+        settings,
+        status="processing",
+        lease_until=now() + timedelta(seconds=LEASE_SECONDS),
+        lease_owner="other-host:1",
+        updated_at=old,
     )
     add_article(settings, status="ready", updated_at=old)
     add_article(settings, status="failed", updated_at=old)
@@ -536,14 +548,18 @@ def test_find_stale_work_returns_lost_work_only_and_touches_it(settings: Setting
     again = find_stale_work(settings, queued_older_than=60)
     assert (queued_long, 1) not in again
     # queued_older_than=0 (worker start-up): every queued article
-    assert {queued_long, queued_fresh} <= {a for a, _ in find_stale_work(settings,
-                                                                         queued_older_than=0)}
+    assert {queued_long, queued_fresh} <= {
+        a for a, _ in find_stale_work(settings, queued_older_than=0)
+    }
 
 
 def test_find_stale_work_does_not_resend_an_expired_lease_right_away(settings: Settings) -> None:
     expired = add_article(
-        settings, status="processing", lease_until=now() - timedelta(seconds=5),
-        lease_owner="other-host:1", updated_at=now() - timedelta(minutes=10),
+        settings,
+        status="processing",
+        lease_until=now() - timedelta(seconds=5),
+        lease_owner="other-host:1",
+        updated_at=now() - timedelta(minutes=10),
     )
     assert find_stale_work(settings, queued_older_than=60) == [(expired, 1)]
     assert find_stale_work(settings, queued_older_than=60) == []
