@@ -27,7 +27,7 @@ from loa.pipeline import RenderedArticle, Tags, load_article, render_article
 from loa.storage import get_storage
 from loa.storage.base import Storage
 from loa.storage.db import session_scope
-from loa.storage.keys import article_audio_key
+from loa.storage.keys import article_audio_key, article_prefix
 from loa.storage.models import Article, SiteLexicon
 from loa.text.model import Segment
 
@@ -337,13 +337,36 @@ def _store(
     rendered: RenderedArticle,
 ) -> None:
     """Write the audio, then mark this revision ready. Deleted or re-posted meanwhile: leave
-    no orphan audio behind."""
-    storage.write(key, rendered.mp3)
+    no orphan audio (and no empty folder) behind, and end quietly (``Superseded``)."""
+    try:
+        storage.write(key, rendered.mp3)
+    except OSError:
+        # a DELETE removing the article's folder while we write into it
+        if _is_current(settings, article_id, revision):
+            raise
+        _discard(settings, storage, article_id, key)
+        raise Superseded(article_id) from None
     try:
         _finish(settings, article_id, revision, key, rendered)
     except Superseded:
-        storage.delete(key)
+        _discard(settings, storage, article_id, key)
         raise
+
+
+def _is_current(settings: Settings, article_id: str, revision: int) -> bool:
+    with session_scope(settings.sqlalchemy_url) as s:
+        row = s.get(Article, article_id)
+        return row is not None and row.revision == revision
+
+
+def _discard(settings: Settings, storage: Storage, article_id: str, key: str) -> None:
+    """Remove what this job wrote: the whole folder if the article is gone, else the file."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        gone = s.get(Article, article_id) is None
+    if gone:
+        storage.delete_prefix(article_prefix(article_id))
+    else:
+        storage.delete(key)
 
 
 def _delete_older_audio(storage: Storage, article_id: str, previous_revision: int) -> None:

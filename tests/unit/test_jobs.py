@@ -6,6 +6,7 @@ inserted directly, as the API would leave them (status "queued", revision 1).
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -353,6 +354,40 @@ def test_article_deleted_meanwhile_leaves_no_orphan_audio(settings: Settings, wh
     assert result.outcome == "skipped"
     assert load(settings, article_id) is None
     assert article_files(settings, article_id) == []
+    assert not (settings.audio_dir / "articles" / article_id).exists()  # no empty folder
+
+
+class _FolderRemovingStorage(LocalStorage):
+    """Local storage whose article folder vanishes just as the job writes its audio: what a
+    DELETE racing the job's write does."""
+
+    def __init__(self, root: Path, settings: Settings, article_id: str) -> None:
+        super().__init__(root)
+        self.settings, self.article_id = settings, article_id
+
+    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
+        if key.startswith("articles/"):
+            with session_scope(self.settings.sqlalchemy_url) as s:
+                s.execute(delete(Article).where(Article.id == self.article_id))
+            folder = self.root / "articles" / self.article_id
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.rmdir()  # the DELETE's rmtree between our mkdir and our rename
+            raise FileNotFoundError(str(folder / key.rsplit("/", 1)[-1]))
+        super().write(key, data, durable=durable)
+
+
+def test_delete_while_the_audio_is_written_ends_quietly(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    article_id = add_article(settings)
+    storage = _FolderRemovingStorage(settings.audio_dir, settings, article_id)
+    monkeypatch.setattr("loa.jobs.get_storage", lambda _settings: storage)
+
+    result = run_article_job(article_id, 1, settings)
+
+    assert result.outcome == "skipped"
+    assert not (settings.audio_dir / "articles" / article_id).exists()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
 
 
 # --- failures ---------------------------------------------------------------------------------
