@@ -58,7 +58,9 @@ class EspeakLibrary:
         self._chunks: list[bytes] = []
         self._callback = SYNTH_CALLBACK(self._collect)  # kept referenced: C holds the pointer
 
-    def _collect(self, wav, numsamples, events) -> int:
+    def _collect(
+        self, wav: ctypes._Pointer[ctypes.c_short], numsamples: int, events: int | None
+    ) -> int:
         """The synth callback: keep the samples, carry on."""
         if wav and numsamples > 0:
             self._chunks.append(ctypes.string_at(wav, numsamples * 2))

@@ -42,7 +42,7 @@ def _one_token(text: str) -> list[str]:
     return [text]
 
 
-class _LoaGTTS(gTTS):
+class _LoaGTTS(gTTS):  # type: ignore[misc]  # gTTS ships no type hints: mypy sees Any
     """gTTS for Vietnamese, sending to ``base_url`` instead of translate.google.<tld>."""
 
     def __init__(self, text: str, *, base_url: str, timeout: float) -> None:
@@ -56,8 +56,8 @@ class _LoaGTTS(gTTS):
         )
         self.url = f"{base_url.rstrip('/')}/{BATCHEXECUTE_PATH}"
 
-    def _prepare_requests(self):  # gTTS 2.5.4 API
-        prepared = super()._prepare_requests()
+    def _prepare_requests(self) -> list[requests.PreparedRequest]:  # gTTS 2.5.4 API
+        prepared: list[requests.PreparedRequest] = super()._prepare_requests()
         for request in prepared:
             request.prepare_url(self.url, None)
         return prepared
@@ -97,6 +97,7 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
     if status in TRANSIENT_STATUS or status >= 500:
         return EngineUnavailable(f"google tts: HTTP {status}")
     return EngineRejected(f"google tts: {exc}")
+
 
 GTTS_VOICES: tuple[str, ...] = ("vi",)  # Google offers one Vietnamese voice (northern)
 

@@ -631,3 +631,54 @@ def test_same_text_again_is_made_from_cached_segments(settings: Settings) -> Non
     assert audio_path(settings, article_id, 3).is_file()
     assert audio_path(settings, article_id, 2).is_file()
     assert not audio_path(settings, article_id, 1).exists()  # older audio is gone
+
+
+# --- render_article, the one composition the job, `loa say` and bench/ call ------------------
+
+
+def test_render_article_prepares_synthesizes_assembles_and_tags(settings: Settings) -> None:
+    from loa.pipeline import Tags, render_article
+    from loa.storage import MemoryStorage
+    from loa.text.extract import extract_plain_text
+
+    article = extract_plain_text(ARTICLE, title="Hội thảo")
+    engine = fake_engine(settings)
+    seen: list[int] = []
+    progress: list[tuple[int, int]] = []
+
+    rendered = render_article(
+        article,
+        engine,
+        "vi",
+        settings,
+        storage=MemoryStorage(),
+        tags=Tags(artist="langson", album="langson"),
+        on_prepared=lambda segments: seen.append(len(segments)),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+
+    total = len(rendered.segments)
+    assert seen == [total] and total > 1
+    assert progress == [(i, total) for i in range(1, total + 1)]
+    assert rendered.mp3[:3] == b"ID3"
+    assert len(rendered.playlist["segments"]) == total
+    assert rendered.playlist["duration"] == pytest.approx(rendered.duration, abs=0.001)
+    heard = " ".join(s["text"] for s in rendered.playlist["segments"])
+    assert "đổi mới sáng tạo" in heard and "khởi nghiệp" in heard
+
+
+def test_render_article_with_nothing_speakable_raises_input_error(settings: Settings) -> None:
+    from loa.errors import InputError
+    from loa.pipeline import render_article
+    from loa.storage import MemoryStorage
+    from loa.text.extract import extract_plain_text
+
+    with pytest.raises(InputError) as caught:
+        render_article(
+            extract_plain_text("… !!! ---"),
+            fake_engine(settings),
+            "vi",
+            settings,
+            storage=MemoryStorage(),
+        )
+    assert caught.value.field == "text"
