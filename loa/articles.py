@@ -17,8 +17,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,7 +130,9 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
             if existing.content_hash == digest and existing.status != "failed":
                 session.commit()  # end the read transaction
                 return SubmitResult(existing, changed=False)
-            _revise(session, existing.id, _content_values(sub, digest))
+            if not _revise(session, existing.id, _content_values(sub, digest)):
+                session.rollback()  # deleted since we looked: post it afresh
+                continue
             # read the row back inside the transaction that holds the write (SQLite's write
             # lock, PostgreSQL's row lock): it is this post's revision, not a later one
             session.refresh(existing)
@@ -151,17 +154,19 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
             session.rollback()
             continue
         return SubmitResult(row, changed=True)
-    raise RuntimeError(f"could not store article {sub.site}/{sub.external_id} after retries")
+    raise RuntimeError(f"could not store article {sub.site}/{sub.external_id}: too many races")
 
 
-def _revise(session: Session, article_id: str, values: dict[str, object]) -> None:
-    """Take the next revision atomically, with the new content and a fresh job state."""
-    session.execute(
+def _revise(session: Session, article_id: str, values: dict[str, object]) -> bool:
+    """Take the next revision atomically, with the new content and a fresh job state.
+    False when the article no longer exists."""
+    result = session.execute(
         update(Article)
         .where(Article.id == article_id)
         .values(revision=Article.revision + 1, **values, **_FRESH_JOB_STATE)
         .execution_options(synchronize_session=False)
     )
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
 def requeue_site(session: Session, site: str) -> list[tuple[str, int]]:

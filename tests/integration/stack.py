@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from loa.contracts import QUEUE
 from loa.runtime import embedded_redis, free_port, stop_process
 
 API_KEY = "test-key-123"
@@ -46,7 +47,7 @@ class Stack:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
         cmd = [
             sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-            "--queues", "loa", "--pool", "prefork", "--concurrency", "1",
+            "--queues", QUEUE, "--pool", "prefork", "--concurrency", "1",
             "--loglevel", "INFO", "--without-gossip", "--without-mingle",
             "--hostname", f"{name}-{os.getpid()}@%h",
         ]
