@@ -52,7 +52,7 @@ def test_delete_while_the_worker_writes_is_clean(stack: Stack) -> None:
             for moment in MOMENTS:
                 text = " ".join(SENTENCES) + f" Mã bài {round_number} {uuid.uuid4().hex[:8]}."
                 r = c.post("/v1/articles", json={"title": "Xóa giữa chừng", "text": text})
-                assert r.status_code == 202, r.text
+                assert r.status_code == 202, (r.text, stack.logs("api"))
                 article_id = r.json()["id"]
                 deadline = time.monotonic() + 60
                 while not reached(c.get(f"/v1/articles/{article_id}").json(), moment):
