@@ -109,9 +109,7 @@ def test_same_external_id_with_new_content_is_a_new_revision(stack: Stack) -> No
     first = post(stack, {"title": "Tin A", "text": "Hôm nay trời nắng.", "external_id": "rev-1"})
     assert first.status_code == 202
     a = stack.wait_ready(first.json()["id"])
-    second = post(
-        stack, {"title": "Tin A", "text": "Hôm nay trời mưa to.", "external_id": "rev-1"}
-    )
+    second = post(stack, {"title": "Tin A", "text": "Hôm nay trời mưa to.", "external_id": "rev-1"})
     assert second.status_code == 202
     b = stack.wait_ready(second.json()["id"])
     assert b["id"] == a["id"] and b["revision"] == a["revision"] + 1
@@ -140,8 +138,11 @@ def test_writes_need_the_api_key_reads_do_not(stack: Stack, ready_article: dict)
     assert r.status_code == 401
     assert r.json()["error"]["field"] == "Authorization"
     with stack.client(auth=False) as c:
-        bad = c.post("/v1/articles", json={"title": "x", "text": "y"},
-                     headers={"Authorization": "Bearer wrong"})
+        bad = c.post(
+            "/v1/articles",
+            json={"title": "x", "text": "y"},
+            headers={"Authorization": "Bearer wrong"},
+        )
         assert bad.status_code == 401
         assert c.get(f"/v1/articles/{ready_article['id']}").status_code == 200
 
@@ -179,11 +180,17 @@ def test_text_over_the_limit(stack: Stack) -> None:
 
 def test_broken_json_and_utf8_and_oversized_body(stack: Stack) -> None:
     with stack.client() as c:
-        r = c.post("/v1/articles", content=b'{"title": "t", "text": ',
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/articles",
+            content=b'{"title": "t", "text": ',
+            headers={"Content-Type": "application/json"},
+        )
         assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_input"
-        r = c.post("/v1/articles", content=b'{"title": "t", "text": "\xff\xfe"}',
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/articles",
+            content=b'{"title": "t", "text": "\xff\xfe"}',
+            headers={"Content-Type": "application/json"},
+        )
         assert 400 <= r.status_code < 500 and "error" in r.json()
         big = json.dumps({"title": "t", "text": "a" * 3_000_000}).encode()
         r = c.post("/v1/articles", content=big, headers={"Content-Type": "application/json"})
