@@ -24,10 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.baseline import raw_espeak_mp3_seconds  # noqa: E402
-from loa.text.model import Block, ExtractedArticle, Segment  # noqa: E402
-from loa.text.normalize import find_abbreviation_definitions, normalize  # noqa: E402
-from loa.text.segment import segment_article  # noqa: E402
+from bench.baseline import raw_espeak_mp3_seconds  # noqa: E402 - after the sys.path line
+from loa.pipeline import prepare_segments  # noqa: E402 - after the sys.path line above
+from loa.text.model import Block, ExtractedArticle, Segment  # noqa: E402 - same
 
 DEFAULT_ARTICLE = REPO / ".." / "shared" / "corpus" / "articles" / "langson-khcn-2022.txt"
 TARGET_RATIO = 0.05
@@ -59,11 +58,26 @@ def front_end(
     max_chars: int,
     region: str,
 ) -> list[Segment]:
-    """Everything Loa does to text before the first engine call."""
-    article = extract(data)
-    definitions = find_abbreviation_definitions(article.to_text())
-    normalizer = functools.partial(normalize, region=region, abbreviations=definitions)
-    return segment_article(article, max_chars=max_chars, normalize=normalizer)
+    """Everything Loa does to text before the first engine call: extraction, then the first
+    stage of ``loa.pipeline.render_article`` (``prepare_segments``)."""
+    return prepare_segments(extract(data), max_chars=max_chars, region=region)
+
+
+def render_seconds(article: ExtractedArticle) -> float:
+    """Seconds ``loa.pipeline.render_article`` (the function the job and ``loa say`` call)
+    takes on the article with espeak and an empty segment cache."""
+    from loa.config import Settings
+    from loa.engines.registry import get_engine
+    from loa.pipeline import render_article
+    from loa.storage import MemoryStorage
+
+    settings = Settings()
+    engine = get_engine("espeak", settings)
+    return timed(
+        lambda: render_article(
+            article, engine, engine.default_voice, settings, storage=MemoryStorage()
+        )
+    )
 
 
 def timed(function: Callable[[], object]) -> float:
@@ -78,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("article", nargs="?", default=str(DEFAULT_ARTICLE))
     parser.add_argument("--repeat", type=int, default=15, help="front-end runs (median)")
     parser.add_argument("--baseline-runs", type=int, default=3, help="raw espeak runs (median)")
+    parser.add_argument(
+        "--render-runs", type=int, default=3, help="whole render_article runs (median; 0: skip)"
+    )
     parser.add_argument("--max-chars", type=int, default=200, help="longest segment")
     parser.add_argument("--region", default="north", choices=["north", "south"])
     args = parser.parse_args(argv)
@@ -112,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         f"front end {front * 1000:.1f} ms / raw espeak {raw * 1000:.1f} ms = {ratio:.2%} "
         f"(target < {TARGET_RATIO:.0%}: {verdict})"
     )
+    if args.render_runs > 0:
+        article = extract(data)
+        render = statistics.median([render_seconds(article) for _ in range(args.render_runs)])
+        print(
+            f"whole render_article (espeak, cold cache): median {render * 1000:.1f} ms "
+            f"= {render / raw:.2f}x raw espeak-ng + LAME"
+        )
     return 0
 
 

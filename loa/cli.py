@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loa.config import get_settings
+
+if TYPE_CHECKING:
+    from loa.engines.registry import Selection
 
 
 def _read_input(path: str) -> bytes:
@@ -35,12 +39,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine_for(name: str | None):  # type: ignore[no-untyped-def]
-    from loa.engines.registry import get_engine
+def _selection_for(name: str | None) -> Selection:
+    """The CLI's engine: the one named, or espeak for "auto" (the CLI never probes Google)."""
+    from loa.engines.registry import choose
 
-    settings = get_settings()
-    choice = name or settings.engine
-    return get_engine("espeak" if choice == "auto" else choice, settings)
+    return choose(get_settings(), choice=name, probe=False)
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
@@ -60,7 +63,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
             out.append(normalize(line, region=args.region, abbreviations=definitions))
         _write_lines(out)
         return 0
-    engine = _engine_for(args.engine)
+    engine = _selection_for(args.engine).engine
     article = extract_document(_read_input(args.file or "-"))
     voice = args.voice or engine.default_voice
     region = args.region or engine.region_of_voice.get(voice, "north")
@@ -72,40 +75,37 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from loa.audio.tags import tag_mp3
-    from loa.pipeline import assemble_article, prepare_segments
+    from loa.errors import InputError
+    from loa.pipeline import render_article
     from loa.storage import MemoryStorage
     from loa.text.extract import extract_document
 
     settings = get_settings()
-    engine = _engine_for(args.engine)
+    engine = _selection_for(args.engine).engine
     voice = args.voice or engine.default_voice
     if voice not in engine.voices:
         print(f"loa: unknown voice {voice!r}; known: {', '.join(engine.voices)}", file=sys.stderr)
         return 2
     article = extract_document(_read_input(args.file))
-    region = engine.region_of_voice.get(voice, "north")
-    segments = prepare_segments(
-        article, max_chars=engine.max_chars, region=region, captions=args.captions
-    )
-    if not segments:
+    try:
+        rendered = render_article(
+            article, engine, voice, settings, storage=MemoryStorage(), captions=args.captions
+        )
+    except InputError:
         print("loa: nothing speakable in the input", file=sys.stderr)
         return 1
-    from loa.pipeline import synthesize_segment
-
-    storage = MemoryStorage()
-    clips = [synthesize_segment(engine, voice, s.text, storage) for s in segments]
-    audio = assemble_article(segments, clips, settings, source_text=article.to_text(args.captions))
-    data = tag_mp3(audio.mp3, title=article.title or "Loa")
     if args.output == "-":
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(rendered.mp3)
     else:
         out = Path(args.output)
         tmp = out.with_name(f".{out.name}.part")
-        tmp.write_bytes(data)
+        tmp.write_bytes(rendered.mp3)
         tmp.replace(out)
-        print(f"{out}: {audio.duration:.1f} s, {len(segments)} segments, {engine.name}/{voice}",
-              file=sys.stderr)
+        print(
+            f"{out}: {rendered.duration:.1f} s, {len(rendered.segments)} segments, "
+            f"{engine.name}/{voice}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -145,8 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("normalize", help="the text as it will be spoken, one segment a line")
     p.add_argument("file", nargs="?", default="-", help="HTML or text file, or - for stdin")
-    p.add_argument("--lines", action="store_true",
-                   help="normalize stdin line by line: exactly one output line per input line")
+    p.add_argument(
+        "--lines",
+        action="store_true",
+        help="normalize stdin line by line: exactly one output line per input line",
+    )
     p.add_argument("--engine", choices=["espeak", "gtts", "fake"], default=None)
     p.add_argument("--voice", default=None)
     p.add_argument("--region", choices=["north", "south"], default=None)

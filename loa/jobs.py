@@ -14,20 +14,22 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, Result, or_, select, update
 
-from loa.audio.tags import tag_mp3
+from loa.clock import as_utc, now
 from loa.config import Settings
-from loa.engines.base import AudioClip, Engine
-from loa.engines.registry import choose_engine, get_engine
+from loa.engines.registry import Selection, choose, fallback
 from loa.errors import EngineRejected, EngineUnavailable, InputError
-from loa.pipeline import assemble_article, load_article, prepare_segments, synthesize_segment
+from loa.pipeline import RenderedArticle, Tags, load_article, render_article
 from loa.storage import get_storage
 from loa.storage.base import Storage
 from loa.storage.db import session_scope
+from loa.storage.keys import article_audio_key, article_prefix
 from loa.storage.models import Article, SiteLexicon
+from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +75,9 @@ class JobResult:
     detail: str = ""
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE matched (an UPDATE's result is always a CursorResult)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def claim(settings: Settings, article_id: str, revision: int) -> bool:
@@ -107,7 +104,7 @@ def claim(settings: Settings, article_id: str, revision: int) -> bool:
                 error=None,
             )
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if _rowcount(result) == 1:
             return True
         row = s.get(Article, article_id)
         if row is None or row.revision != revision or row.status in ("ready", "failed"):
@@ -116,12 +113,18 @@ def claim(settings: Settings, article_id: str, revision: int) -> bool:
             # the process that held it was killed (e.g. kill -9): take over now
             taken = s.execute(
                 update(Article)
-                .where(Article.id == article_id, Article.revision == revision,
-                       Article.lease_owner == row.lease_owner)
-                .values(lease_until=t + timedelta(seconds=LEASE_SECONDS),
-                        lease_owner=current_owner(), attempts=Article.attempts + 1)
+                .where(
+                    Article.id == article_id,
+                    Article.revision == revision,
+                    Article.lease_owner == row.lease_owner,
+                )
+                .values(
+                    lease_until=t + timedelta(seconds=LEASE_SECONDS),
+                    lease_owner=current_owner(),
+                    attempts=Article.attempts + 1,
+                )
             )
-            if taken.rowcount == 1:  # type: ignore[attr-defined]
+            if _rowcount(taken) == 1:
                 logger.warning("article %s: took over from dead %s", article_id, row.lease_owner)
                 return True
         lease = as_utc(row.lease_until) or t
@@ -136,7 +139,7 @@ def _update(settings: Settings, article_id: str, revision: int, **values: object
             .where(Article.id == article_id, Article.revision == revision)
             .values(**values)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if _rowcount(result) != 1:
             raise Superseded(article_id)
 
 
@@ -159,16 +162,6 @@ def _site_lexicon(settings: Settings, site: str) -> dict[str, str]:
     with session_scope(settings.sqlalchemy_url) as s:
         row = s.get(SiteLexicon, site)
         return dict(row.entries) if row else {}
-
-
-def _pick_engine(settings: Settings, voice: str | None) -> tuple[Engine, str, str | None]:
-    """The engine for this job, the voice to use with it, and a note when auto chose for us."""
-    engine, note = choose_engine(settings.engine, settings)
-    if voice and voice not in engine.voices and settings.engine == "auto":
-        # auto never changes the voice a site asked for: an offline-only voice means espeak
-        engine, note = get_engine("espeak", settings), f"voice {voice} is offered by espeak only"
-    use_voice = voice if voice in engine.voices else engine.default_voice
-    return engine, use_voice, note
 
 
 def run_article_job(
@@ -201,146 +194,210 @@ def run_article_job(
         raise
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What one revision of an article asks for, read in one go from its row."""
+
+    source_kind: str
+    source: str
+    title: str
+    url: str | None
+    captions: bool
+    voice: str | None
+    site: str
+    tags: Tags
+    previous_revision: int | None
+
+
+def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
+    with session_scope(settings.sqlalchemy_url) as s:
+        row = s.get(Article, article_id)
+        if row is None or row.revision != revision:
+            raise Superseded(article_id)
+        published = row.published_at
+        return _Job(
+            source_kind=row.source_kind,
+            source=row.source,
+            title=row.title,
+            url=row.url,
+            captions=row.captions,
+            voice=row.voice,
+            site=row.site,
+            tags=Tags(
+                title=row.title or None,
+                artist=row.author or row.site,
+                album=row.site,
+                date=published.date().isoformat() if published else None,
+            ),
+            previous_revision=row.audio_revision,
+        )
+
+
+class _Progress:
+    """Records progress (and renews the lease) at least every half second, always for the
+    first and last segment."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        article_id: str,
+        revision: int,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.settings, self.article_id, self.revision = settings, article_id, revision
+        self.on_progress = on_progress
+        self.last_write = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        t = time.monotonic()
+        if done == 1 or done == total or t - self.last_write > 0.5:
+            _update(
+                self.settings,
+                self.article_id,
+                self.revision,
+                segments_done=done,
+                lease_until=now() + timedelta(seconds=LEASE_SECONDS),
+            )
+            self.last_write = t
+        if self.on_progress:
+            self.on_progress(done, total)
+
+
 def _process(
     article_id: str,
     revision: int,
     settings: Settings,
     on_progress: Callable[[int, int], None] | None,
 ) -> JobResult:
-    with session_scope(settings.sqlalchemy_url) as s:
-        row = s.get(Article, article_id)
-        if row is None:
-            raise Superseded(article_id)
-        source_kind, source, title, url = row.source_kind, row.source, row.title, row.url
-        captions, voice, site = row.captions, row.voice, row.site
-        meta = {"title": row.title, "author": row.author, "site": row.site}
-        published = row.published_at
-        previous_revision = row.audio_revision
-
-    article = load_article(source_kind, source, title=title, url=url, settings=settings)
-    lexicon = _site_lexicon(settings, site)
+    job = _load_job(settings, article_id, revision)
+    article = load_article(
+        job.source_kind, job.source, title=job.title, url=job.url, settings=settings
+    )
+    lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
-    engine, use_voice, note = _pick_engine(settings, voice)
+    selection = choose(settings, job.voice)
 
     while True:
-        region = engine.region_of_voice.get(use_voice, "north")
-        segments = prepare_segments(
-            article, max_chars=engine.max_chars, region=region, lexicon=lexicon, captions=captions
-        )
-        if not segments:
-            mark_failed(settings, article_id, revision, "text: nothing speakable in the article")
-            return JobResult("failed", "nothing speakable")
-        _update(
-            settings,
-            article_id,
-            revision,
-            segments_total=len(segments),
-            segments_done=0,
-            engine=engine.name,
-            engine_note=note,
-            voice_used=use_voice,
-            title=article.title or title,
-            lease_until=now() + timedelta(seconds=LEASE_SECONDS),
-        )
+
+        def prepared(segments: list[Segment], chosen: Selection = selection) -> None:
+            _update(
+                settings,
+                article_id,
+                revision,
+                segments_total=len(segments),
+                segments_done=0,
+                engine=chosen.engine.name,
+                engine_note=chosen.note,
+                voice_used=chosen.voice,
+                title=article.title or job.title,
+                lease_until=now() + timedelta(seconds=LEASE_SECONDS),
+            )
+
         try:
-            clips = _synthesize_all(
-                engine, use_voice, segments, storage, settings, article_id, revision, on_progress
+            rendered = render_article(
+                article,
+                selection.engine,
+                selection.voice,
+                settings,
+                storage=storage,
+                lexicon=lexicon,
+                captions=job.captions,
+                tags=job.tags,
+                on_prepared=prepared,
+                on_progress=_Progress(settings, article_id, revision, on_progress),
             )
             break
         except EngineUnavailable as exc:
-            if settings.engine != "auto" or engine.name == "espeak":
+            next_selection = fallback(settings, selection, job.voice, exc)
+            if next_selection is None:
                 raise
-            # auto mode: the online engine broke midway; the whole article moves to espeak
-            # (one engine per article, so its clips can be byte-joined)
-            note = f"{engine.name} failed midway ({exc}); used espeak"
-            logger.warning("article %s: %s", article_id, note)
-            engine = get_engine("espeak", settings)
-            use_voice = voice if voice in engine.voices else engine.default_voice
+            logger.warning("article %s: %s", article_id, next_selection.note)
+            selection = next_selection
 
-    audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
-    mp3 = tag_mp3(
-        audio.mp3,
-        title=meta["title"] or article.title,
-        artist=meta["author"] or meta["site"],
-        album=meta["site"],
-        date=published.date().isoformat() if published else None,
-    )
-    key = f"articles/{article_id}/r{revision}.mp3"
-    storage.write(key, mp3)
-    try:
-        _finish(settings, article_id, revision, key, mp3, audio, len(segments))
-    except Superseded:
-        storage.delete(key)  # deleted or re-posted meanwhile: leave no orphan audio
-        raise
-    if previous_revision and previous_revision != revision:
-        _delete_older_audio(storage, article_id, previous_revision)
+    key = article_audio_key(article_id, revision)
+    _store(settings, storage, article_id, revision, key, rendered)
+    if job.previous_revision and job.previous_revision != revision:
+        _delete_older_audio(storage, article_id, job.previous_revision)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
         article_id,
-        len(segments),
-        audio.duration,
-        engine.name,
+        len(rendered.segments),
+        rendered.duration,
+        selection.engine.name,
     )
     return JobResult("ready")
+
+
+def _store(
+    settings: Settings,
+    storage: Storage,
+    article_id: str,
+    revision: int,
+    key: str,
+    rendered: RenderedArticle,
+) -> None:
+    """Write the audio, then mark this revision ready. Deleted or re-posted meanwhile: leave
+    no orphan audio (and no empty folder) behind, and end quietly (``Superseded``)."""
+    try:
+        storage.write(key, rendered.mp3)
+    except OSError:
+        # a DELETE removing the article's folder while we write into it
+        if _is_current(settings, article_id, revision):
+            raise
+        _discard(settings, storage, article_id, key)
+        raise Superseded(article_id) from None
+    try:
+        _finish(settings, article_id, revision, key, rendered)
+    except Superseded:
+        _discard(settings, storage, article_id, key)
+        raise
+
+
+def _is_current(settings: Settings, article_id: str, revision: int) -> bool:
+    with session_scope(settings.sqlalchemy_url) as s:
+        row = s.get(Article, article_id)
+        return row is not None and row.revision == revision
+
+
+def _discard(settings: Settings, storage: Storage, article_id: str, key: str) -> None:
+    """Remove what this job wrote: the whole folder if the article is gone, else the file."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        gone = s.get(Article, article_id) is None
+    if gone:
+        storage.delete_prefix(article_prefix(article_id))
+    else:
+        storage.delete(key)
 
 
 def _delete_older_audio(storage: Storage, article_id: str, previous_revision: int) -> None:
     """Delete audio older than the previous revision's. The previous file itself is kept for
     one more revision: a listener who fetched its URL moments ago may still be streaming it."""
     for old in range(previous_revision - 1, 0, -1):
-        key = f"articles/{article_id}/r{old}.mp3"
+        key = article_audio_key(article_id, old)
         if not storage.exists(key):
             break  # older ones were deleted by earlier revisions
         storage.delete(key)
 
 
-def _finish(settings, article_id, revision, key, mp3, audio, n_segments) -> None:  # type: ignore[no-untyped-def]
+def _finish(
+    settings: Settings, article_id: str, revision: int, key: str, rendered: RenderedArticle
+) -> None:
+    """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered."""
     _update(
         settings,
         article_id,
         revision,
         status="ready",
         error=None,
-        duration=round(audio.duration, 3),
+        duration=round(rendered.duration, 3),
         audio_key=key,
         audio_revision=revision,
-        audio_bytes=len(mp3),
-        playlist=audio.playlist,
-        segments_done=n_segments,
+        audio_bytes=len(rendered.mp3),
+        playlist=rendered.playlist,
+        segments_done=len(rendered.segments),
         lease_until=None,
         ready_at=now(),
     )
-
-
-def _synthesize_all(
-    engine: Engine,
-    voice: str,
-    segments: list,
-    storage,
-    settings: Settings,
-    article_id: str,
-    revision: int,
-    on_progress: Callable[[int, int], None] | None,
-) -> list[AudioClip]:
-    clips: list[AudioClip] = []
-    last_write = 0.0
-    for i, seg in enumerate(segments):
-        clips.append(synthesize_segment(engine, voice, seg.text, storage))
-        done = i + 1
-        t = time.monotonic()
-        # progress (and the lease) at least every half second, always for the first segment
-        if done == 1 or done == len(segments) or t - last_write > 0.5:
-            _update(
-                settings,
-                article_id,
-                revision,
-                segments_done=done,
-                lease_until=now() + timedelta(seconds=LEASE_SECONDS),
-            )
-            last_write = t
-        if on_progress:
-            on_progress(done, len(segments))
-    return clips
 
 
 def find_stale_work(

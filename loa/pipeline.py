@@ -1,21 +1,26 @@
-"""The stages, composed: load -> prepare (normalize + segment) -> synthesize -> assemble.
+"""The stages, composed: load -> prepare (normalize + segment) -> synthesize -> assemble -> tag.
 
-Each function here is plain: the Celery task, the CLI and the tests call the same code.
+``render_article`` is the one composition: the job, ``loa say`` and bench/ all call it. Each
+function here is plain: the Celery task, the CLI and the tests call the same code.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from loa.audio.assemble import assemble
+from loa.audio.clip import AudioClip
 from loa.audio.mp3 import describe, frames_duration
+from loa.audio.tags import tag_mp3
 from loa.config import Settings
-from loa.engines.base import AudioClip, Engine
+from loa.engines.base import Engine
+from loa.errors import InputError
 from loa.storage.base import Storage
+from loa.storage.keys import segment_cache_key
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import ExtractedArticle, Segment
@@ -93,14 +98,9 @@ def prepare_segments(
     return segment_article(article, max_chars=max_chars, normalize=normalizer, captions=captions)
 
 
-def segment_cache_key(engine: Engine, voice: str, text: str) -> str:
-    digest = hashlib.sha256(f"{engine.name}\0{voice}\0{text}".encode()).hexdigest()
-    return f"cache/{engine.name}/{voice}/{digest[:2]}/{digest}.mp3"
-
-
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
-    key = segment_cache_key(engine, voice, text)
+    key = segment_cache_key(engine.name, voice, text)
     cached = storage.read(key)
     if cached:
         try:
@@ -142,7 +142,7 @@ def assemble_article(
     if pauses:
         pauses[-1] = 0.0
     joined = assemble(list(clips), pauses)
-    items = []
+    items: list[dict[str, Any]] = []
     for seg, (start, duration) in zip(segments, joined.offsets, strict=True):
         items.append(
             {
@@ -160,3 +160,68 @@ def assemble_article(
         )
     playlist = {"duration": round(joined.duration, 3), "segments": items}
     return ArticleAudio(mp3=joined.mp3, duration=joined.duration, playlist=playlist)
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the finished MP3's ID3 tag says (title falls back to the article's)."""
+
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    date: str | dt.date | dt.datetime | None = None
+
+
+@dataclass
+class RenderedArticle:
+    mp3: bytes  # tagged, ready to store or write
+    duration: float
+    playlist: dict[str, Any]
+    segments: list[Segment]
+
+
+NOTHING_SPEAKABLE = "nothing speakable in the article"
+
+
+def render_article(
+    article: ExtractedArticle,
+    engine: Engine,
+    voice: str,
+    settings: Settings,
+    *,
+    storage: Storage,
+    lexicon: Mapping[str, str] | None = None,
+    captions: bool = False,
+    tags: Tags | None = None,
+    on_prepared: Callable[[list[Segment]], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RenderedArticle:
+    """An article as one tagged MP3 and its playlist: prepare -> synthesize -> assemble -> tag.
+
+    ``storage`` holds the segment cache. ``on_prepared`` sees the segments before the first
+    engine call, ``on_progress`` (done, total) after each segment. Raises InputError (field
+    "text") when nothing in the article can be spoken; engine errors pass through.
+    """
+    region = engine.region_of_voice.get(voice, "north")
+    segments = prepare_segments(
+        article, max_chars=engine.max_chars, region=region, lexicon=lexicon, captions=captions
+    )
+    if not segments:
+        raise InputError(NOTHING_SPEAKABLE, field="text")
+    if on_prepared:
+        on_prepared(segments)
+    clips: list[AudioClip] = []
+    for seg in segments:
+        clips.append(synthesize_segment(engine, voice, seg.text, storage))
+        if on_progress:
+            on_progress(len(clips), len(segments))
+    audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
+    tags = tags or Tags()
+    mp3 = tag_mp3(
+        audio.mp3,
+        title=tags.title or article.title or "Loa",
+        artist=tags.artist,
+        album=tags.album,
+        date=tags.date,
+    )
+    return RenderedArticle(mp3, audio.duration, audio.playlist, segments)

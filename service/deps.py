@@ -16,7 +16,8 @@ from service.errors import ApiError
 
 
 def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
@@ -46,11 +47,21 @@ def require_api_key(request: Request, settings: SettingsDep) -> None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "this endpoint needs Authorization: Bearer <key>",
-                       field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "this endpoint needs Authorization: Bearer <key>",
+            field="Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not any(hmac.compare_digest(token.encode(), k.encode()) for k in keys):
-        raise ApiError(401, "unauthorized", "the API key is not valid", field="Authorization",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "the API key is not valid",
+            field="Authorization",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
 
 
 WriteAccess = Depends(require_api_key)

@@ -8,16 +8,14 @@ import logging
 from celery import Celery
 
 from loa.config import Settings
+from loa.contracts import QUEUE, TASK_PROCESS_ARTICLE, broker_url
 
 logger = logging.getLogger(__name__)
 
-TASK_NAME = "loa.process_article"
-QUEUE = "loa"
-
 
 @functools.lru_cache(maxsize=4)
-def _producer(broker_url: str) -> Celery:
-    app = Celery("loa-api", broker=broker_url)
+def _producer(url: str) -> Celery:
+    app = Celery("loa-api", broker=url)
     app.conf.update(
         task_default_queue=QUEUE,
         broker_connection_timeout=3,
@@ -27,21 +25,22 @@ def _producer(broker_url: str) -> Celery:
     return app
 
 
-def broker_url(settings: Settings) -> str:
-    return settings.redis_url or "redis://127.0.0.1:6379/0"
-
-
 def enqueue_article(settings: Settings, article_id: str, revision: int) -> bool:
     """Send the job. If the broker is down the article stays queued in the database and the
     workers' sweep sends it once they can; the caller is not failed for it."""
     try:
         _producer(broker_url(settings)).send_task(
-            TASK_NAME, args=[article_id, revision], queue=QUEUE
+            TASK_PROCESS_ARTICLE, args=[article_id, revision], queue=QUEUE
         )
         return True
     except Exception:
         logger.exception("could not enqueue article %s; the sweep will re-send it", article_id)
         return False
+
+
+def enqueue_all(settings: Settings, work: list[tuple[str, int]]) -> None:
+    for article_id, revision in work:
+        enqueue_article(settings, article_id, revision)
 
 
 def ping_workers(settings: Settings, timeout: float = 1.0) -> list[str]:

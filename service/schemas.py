@@ -7,14 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-SiteName = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", strip_whitespace=True)
-]
+from loa.contracts import SITE_PATTERN
+from loa.engines.registry import known_voices
+
+SiteName = Annotated[str, StringConstraints(pattern=f"^{SITE_PATTERN}$", strip_whitespace=True)]
 ExternalId = Annotated[
     str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
 ]
-
-KNOWN_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 
 
 class ArticleCreate(BaseModel):
@@ -38,8 +37,9 @@ class ArticleCreate(BaseModel):
     @field_validator("voice")
     @classmethod
     def _known_voice(cls, v: str | None) -> str | None:
-        if v is not None and v not in KNOWN_VOICES:
-            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(KNOWN_VOICES)}")
+        known = known_voices()
+        if v is not None and v not in known:
+            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known)}")
         return v
 
     @field_validator("url")

@@ -16,20 +16,21 @@ from __future__ import annotations
 from celery import Celery
 
 from loa.config import get_settings
+from loa.contracts import QUEUE, broker_url
 from loa.logs import configure_logging
 
 
-def create_celery(broker_url: str | None = None) -> Celery:
+def create_celery(broker: str | None = None) -> Celery:
     settings = get_settings()
-    url = broker_url or settings.redis_url or "redis://127.0.0.1:6379/0"
+    url = broker or broker_url(settings)
     app = Celery("loa", broker=url, include=["workers.tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
         task_create_missing_queues=False,
-        task_default_queue="loa",
-        task_queues={"loa": {"exchange": "loa", "routing_key": "loa"}},
+        task_default_queue=QUEUE,
+        task_queues={QUEUE: {"exchange": QUEUE, "routing_key": QUEUE}},
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from celery.signals import worker_process_init, worker_ready
 
-from loa.config import get_settings
+from loa.config import Settings, get_settings
+from loa.contracts import TASK_PROCESS_ARTICLE
 from loa.engines.base import Engine
 from loa.errors import EngineUnavailable
 from loa.jobs import LeaseHeld, find_stale_work, mark_failed, run_article_job
@@ -21,14 +23,14 @@ QUEUED_GRACE_SECONDS = 300  # queued this long without a claim: the message may 
 RESEND_GRACE_SECONDS = 60  # an expired lease is re-sent at most this often
 
 
-@app.task(name="loa.process_article", bind=True, acks_late=True, reject_on_worker_lost=True)
-def process_article(self, article_id: str, revision: int) -> str:  # type: ignore[no-untyped-def]
+@app.task(name=TASK_PROCESS_ARTICLE, bind=True, acks_late=True, reject_on_worker_lost=True)
+def process_article(self: Any, article_id: str, revision: int) -> str:
     settings = get_settings()
     with bind_article(article_id):
         return _run(self, article_id, revision, settings)
 
 
-def _run(task, article_id: str, revision: int, settings) -> str:  # type: ignore[no-untyped-def]
+def _run(task: Any, article_id: str, revision: int, settings: Settings) -> str:
     try:
         return run_article_job(article_id, revision, settings).outcome
     except LeaseHeld as exc:

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from loa.audio import mp3
+from loa.audio.clip import AudioClip, AudioFormat
 from loa.audio.encode import silence
-from loa.engines.base import AudioClip, AudioFormat
 
 log = logging.getLogger(__name__)
 

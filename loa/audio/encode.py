@@ -13,7 +13,7 @@ import logging
 import lameenc
 
 from loa.audio import mp3
-from loa.engines.base import AudioClip, AudioFormat
+from loa.audio.clip import AudioClip, AudioFormat
 
 log = logging.getLogger(__name__)
 

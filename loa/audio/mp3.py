@@ -21,7 +21,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from loa.engines.base import AudioFormat
+from loa.audio.clip import AudioFormat
 
 log = logging.getLogger(__name__)
 

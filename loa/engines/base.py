@@ -7,26 +7,9 @@ normalizes text itself. Failures map to ``EngineUnavailable`` (transient: retry 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-
-@dataclass(frozen=True)
-class AudioFormat:
-    """What an MP3 stream is made of; clips of equal format can be byte-joined."""
-
-    sample_rate: int
-    channels: int = 1
-    bitrate_kbps: int | None = None  # None: variable / unknown
-
-
-@dataclass(frozen=True)
-class AudioClip:
-    """Synthesized speech for one segment: bare MP3 frames (no ID3, no Xing/Info frame)."""
-
-    mp3: bytes
-    duration: float  # seconds
-    format: AudioFormat
+from loa.audio.clip import AudioClip
 
 
 @runtime_checkable

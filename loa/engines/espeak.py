@@ -17,8 +17,8 @@ import threading
 
 import espeakng_loader
 
+from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip
-from loa.engines.base import AudioClip
 from loa.errors import EngineRejected, EngineUnavailable
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ class EspeakLibrary:
         self._chunks: list[bytes] = []
         self._callback = SYNTH_CALLBACK(self._collect)  # kept referenced: C holds the pointer
 
-    def _collect(self, wav, numsamples, events) -> int:
+    def _collect(
+        self, wav: ctypes._Pointer[ctypes.c_short], numsamples: int, events: int | None
+    ) -> int:
         """The synth callback: keep the samples, carry on."""
         if wav and numsamples > 0:
             self._chunks.append(ctypes.string_at(wav, numsamples * 2))

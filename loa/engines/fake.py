@@ -14,8 +14,8 @@ import logging
 import math
 import zlib
 
+from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip
-from loa.engines.base import AudioClip
 from loa.errors import EngineRejected
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ import requests
 from gtts import gTTS, gTTSError
 
 from loa.audio import mp3
-from loa.engines.base import AudioClip
+from loa.audio.clip import AudioClip
 from loa.errors import EngineRejected, EngineUnavailable
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def _one_token(text: str) -> list[str]:
     return [text]
 
 
-class _LoaGTTS(gTTS):
+class _LoaGTTS(gTTS):  # type: ignore[misc]  # gTTS ships no type hints: mypy sees Any
     """gTTS for Vietnamese, sending to ``base_url`` instead of translate.google.<tld>."""
 
     def __init__(self, text: str, *, base_url: str, timeout: float) -> None:
@@ -56,8 +56,8 @@ class _LoaGTTS(gTTS):
         )
         self.url = f"{base_url.rstrip('/')}/{BATCHEXECUTE_PATH}"
 
-    def _prepare_requests(self):  # gTTS 2.5.4 API
-        prepared = super()._prepare_requests()
+    def _prepare_requests(self) -> list[requests.PreparedRequest]:  # gTTS 2.5.4 API
+        prepared: list[requests.PreparedRequest] = super()._prepare_requests()
         for request in prepared:
             request.prepare_url(self.url, None)
         return prepared
@@ -99,6 +99,9 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
     return EngineRejected(f"google tts: {exc}")
 
 
+GTTS_VOICES: tuple[str, ...] = ("vi",)  # Google offers one Vietnamese voice (northern)
+
+
 class GttsEngine:
     """Google's Vietnamese voice (one voice, northern), one request per segment of <= 100 chars.
 
@@ -106,7 +109,7 @@ class GttsEngine:
     """
 
     name = "gtts"
-    voices: tuple[str, ...] = ("vi",)
+    voices: tuple[str, ...] = GTTS_VOICES
     default_voice = "vi"
     max_chars = gTTS.GOOGLE_TTS_MAX_CHARS  # 100: Google's limit per request
     region_of_voice: dict[str, str] = {"vi": "north"}

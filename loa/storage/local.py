@@ -59,15 +59,20 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         try:
             self._path(key).unlink()
-        except FileNotFoundError:
-            pass
+        except (FileNotFoundError, IsADirectoryError):
+            pass  # gone already, or a folder (which delete_prefix removes)
 
     def delete_prefix(self, prefix: str) -> None:
+        """Remove everything under ``prefix``. Another process may be writing there at the same
+        moment (a job finishing an article being deleted): a few passes, never an error."""
         path = self._path(prefix.rstrip("/"))
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            self.delete(prefix)
+        for _ in range(5):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                self.delete(prefix)
+            if not path.exists():
+                return
 
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import unicodedata
-import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from loa.jobs import as_utc
+from loa import articles
+from loa.clock import as_utc
+from loa.config import Settings
 from loa.storage.models import Article
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
-from service.queue import enqueue_article
+from service.queue import enqueue_all
 from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -33,8 +31,8 @@ def _check_id(article_id: str) -> str:
     return article_id
 
 
-def _load(session, article_id: str) -> Article:  # type: ignore[no-untyped-def]
-    row = session.get(Article, _check_id(article_id))
+def _load(session: Session, article_id: str) -> Article:
+    row = articles.get(session, _check_id(article_id))
     if row is None:
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     return row
@@ -94,16 +92,20 @@ def _source_of(body: ArticleCreate, max_chars: int) -> tuple[str, str]:
     return kind, value
 
 
-def _content_hash(body: ArticleCreate, kind: str, source: str, captions: bool) -> str:
-    material = {
-        "kind": kind,
-        "source": source,
-        "title": body.title,
-        "url": body.url if kind == "url" else None,
-        "voice": body.voice,
-        "captions": captions,
-    }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
+    kind, source = _source_of(body, settings.max_chars)
+    return articles.Submission(
+        site=body.site,
+        external_id=body.external_id,
+        title=body.title,
+        source_kind=kind,
+        source=source,
+        url=body.url,
+        author=body.author,
+        published_at=body.published_at,
+        voice=body.voice,
+        captions=settings.read_captions if body.captions is None else body.captions,
+    )
 
 
 @router.post(
@@ -119,64 +121,11 @@ def create_article(
     session: SessionDep,
     settings: SettingsDep,
 ) -> JSONResponse:
-    kind, source = _source_of(body, settings.max_chars)
-    captions = settings.read_captions if body.captions is None else body.captions
-    digest = _content_hash(body, kind, source, captions)
-    title = (body.title or "").strip()
-
-    if body.external_id is not None:
-        existing = session.scalars(
-            select(Article).where(
-                Article.site == body.site, Article.external_id == body.external_id
-            )
-        ).first()
-    else:
-        existing = session.scalars(
-            select(Article).where(
-                Article.site == body.site,
-                Article.external_id.is_(None),
-                Article.content_hash == digest,
-            )
-        ).first()
-
-    if existing is not None and existing.content_hash == digest and existing.status != "failed":
-        return JSONResponse(to_public(request, existing).model_dump(mode="json"), status_code=200)
-
-    if existing is not None:
-        row = existing
-        row.revision += 1
-    else:
-        row = Article(id=uuid.uuid4().hex, site=body.site, external_id=body.external_id,
-                      revision=1)
-        session.add(row)
-    row.title = title
-    row.author = body.author
-    row.published_at = body.published_at
-    row.url = body.url
-    row.source_kind = kind
-    row.source = source
-    row.captions = captions
-    row.voice = body.voice
-    row.content_hash = digest
-    row.status = "queued"
-    row.error = None
-    row.segments_done = 0
-    row.segments_total = 0
-    row.attempts = 0
-    row.lease_until = None
-    try:
-        session.commit()
-    except IntegrityError:
-        # a concurrent post with the same site + external_id won the race: answer with it
-        session.rollback()
-        winner = session.scalars(
-            select(Article).where(
-                Article.site == body.site, Article.external_id == body.external_id
-            )
-        ).one()
-        return JSONResponse(to_public(request, winner).model_dump(mode="json"), status_code=202)
-    enqueue_article(settings, row.id, row.revision)
-    public = to_public(request, row)
+    result = articles.submit(session, _submission(body, settings))
+    public = to_public(request, result.article)
+    if not result.changed:
+        return JSONResponse(public.model_dump(mode="json"), status_code=200)
+    enqueue_all(settings, result.to_enqueue)
     return JSONResponse(
         public.model_dump(mode="json"),
         status_code=202,
@@ -202,7 +151,7 @@ def _not_ready(row: Article) -> ApiError:
     )
 
 
-AUDIO_RESPONSES: dict[int | str, dict] = {
+AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"audio/mpeg": {}}},
     206: {"description": "Partial content (Range)"},
     304: {"description": "Not modified (If-None-Match)"},
@@ -211,10 +160,18 @@ AUDIO_RESPONSES: dict[int | str, dict] = {
 }
 
 
-@router.head("/{article_id}/audio.mp3", response_class=FileResponse,
-             responses=AUDIO_RESPONSES, operation_id="head_article_audio")
-@router.get("/{article_id}/audio.mp3", response_class=FileResponse,
-            responses=AUDIO_RESPONSES, operation_id="get_article_audio")
+@router.head(
+    "/{article_id}/audio.mp3",
+    response_class=FileResponse,
+    responses=AUDIO_RESPONSES,
+    operation_id="head_article_audio",
+)
+@router.get(
+    "/{article_id}/audio.mp3",
+    response_class=FileResponse,
+    responses=AUDIO_RESPONSES,
+    operation_id="get_article_audio",
+)
 def get_audio(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
 ) -> Response:
@@ -265,11 +222,6 @@ def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -
 
 
 @router.delete("/{article_id}", status_code=204, dependencies=[WriteAccess])
-def delete_article(
-    article_id: ArticleId, session: SessionDep, storage: StorageDep
-) -> Response:
-    row = _load(session, article_id)
-    session.delete(row)
-    session.commit()
-    storage.delete_prefix(f"articles/{row.id}")
+def delete_article(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
+    articles.delete(session, storage, _load(session, article_id))
     return Response(status_code=204)

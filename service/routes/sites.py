@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter
-from sqlalchemy import select
 
-from loa.jobs import as_utc
-from loa.storage.models import Article, SiteLexicon
+from loa import articles
+from loa.clock import as_utc
+from loa.contracts import is_site_name
+from loa.storage.models import SiteLexicon
 from loa.text.lexicon import validate_lexicon
 from service.deps import SessionDep, SettingsDep, WriteAccess
 from service.errors import ApiError
-from service.queue import enqueue_article
+from service.queue import enqueue_all
 from service.schemas import LexiconPublic, LexiconUpdate
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
-SITE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 
 
 def _check_site(site: str) -> str:
-    if not SITE_RE.fullmatch(site):
-        raise ApiError(422, "invalid_input",
-                       "site must be 1-100 of a-z 0-9 . _ - and start with a letter or digit",
-                       field="site")
+    if not is_site_name(site):
+        raise ApiError(
+            422,
+            "invalid_input",
+            "site must be 1-100 of a-z 0-9 . _ - and start with a letter or digit",
+            field="site",
+        )
     return site
 
 
@@ -47,21 +48,14 @@ def put_lexicon(
         row = SiteLexicon(site=site, entries=entries)
         session.add(row)
     elif row.entries == entries:
-        return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at),
-                             requeued=0)
+        return LexiconPublic(
+            site=site, entries=row.entries, updated_at=as_utc(row.updated_at), requeued=0
+        )
     else:
         row.entries = entries
-    articles = session.scalars(
-        select(Article).where(Article.site == site, Article.status.in_(("ready", "failed")))
-    ).all()
-    for article in articles:
-        article.revision += 1
-        article.status = "queued"
-        article.error = None
-        article.segments_done = 0
-        article.lease_until = None
     session.commit()
-    for article in articles:
-        enqueue_article(settings, article.id, article.revision)
-    return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at),
-                         requeued=len(articles))
+    work = articles.requeue_site(session, site)
+    enqueue_all(settings, work)
+    return LexiconPublic(
+        site=site, entries=row.entries, updated_at=as_utc(row.updated_at), requeued=len(work)
+    )

@@ -30,9 +30,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from loa.audio import mp3
+from loa.audio.clip import AudioFormat
 from loa.audio.encode import encode_pcm
 from loa.audio.tags import tag_mp3
-from loa.engines.base import AudioFormat
 from loa.engines.fake import tone_pcm
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from loa.contracts import QUEUE
 from loa.runtime import embedded_redis, free_port, stop_process
 
 API_KEY = "test-key-123"
@@ -45,10 +46,24 @@ class Stack:
         env = dict(self.env, **extra_env)
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
         cmd = [
-            sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-            "--queues", "loa", "--pool", "prefork", "--concurrency", "1",
-            "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-            "--hostname", f"{name}-{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.app",
+            "worker",
+            "--queues",
+            QUEUE,
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"{name}-{os.getpid()}@%h",
         ]
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         self.procs[name] = proc
@@ -123,9 +138,20 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
         s = Stack(f"http://127.0.0.1:{port}", data_dir, database_url, redis_url, env, log_dir)
         api_log = open(log_dir / "api.log", "ab")  # noqa: SIM115 - kept open for the process
         s.procs["api"] = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "service.app:app_factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=api_log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "service.app:app_factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=api_log,
+            stderr=subprocess.STDOUT,
         )
         stack.callback(lambda: [stop_process(p) for p in list(s.procs.values())])
         s.start_worker()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import uuid
 
-import imageio_ffmpeg
 import pytest
 
+from tests.helpers import decoded_duration
 from tests.integration.stack import Stack
 
 ARTICLE = (
@@ -18,19 +17,6 @@ ARTICLE = (
     "tăng 3,5% so với năm 2021.\n"
     "Sở KHCN sẽ tiếp tục hỗ trợ các dự án khởi nghiệp trong giai đoạn 2022-2025."
 )
-
-
-def decoded_duration(data: bytes, tmp_path) -> float:
-    """Duration as a real decoder (ffmpeg) sees it, not as our own parser computes it."""
-    path = tmp_path / f"{uuid.uuid4().hex}.mp3"
-    path.write_bytes(data)
-    out = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    ).stderr
-    stamp = [p for p in out.split() if p.startswith("time=")][-1][5:]
-    h, m, s = stamp.split(":")
-    return int(h) * 3600 + int(m) * 60 + float(s)
 
 
 def post(stack: Stack, payload: dict, auth: bool = True):  # type: ignore[no-untyped-def]
@@ -123,9 +109,7 @@ def test_same_external_id_with_new_content_is_a_new_revision(stack: Stack) -> No
     first = post(stack, {"title": "Tin A", "text": "Hôm nay trời nắng.", "external_id": "rev-1"})
     assert first.status_code == 202
     a = stack.wait_ready(first.json()["id"])
-    second = post(
-        stack, {"title": "Tin A", "text": "Hôm nay trời mưa to.", "external_id": "rev-1"}
-    )
+    second = post(stack, {"title": "Tin A", "text": "Hôm nay trời mưa to.", "external_id": "rev-1"})
     assert second.status_code == 202
     b = stack.wait_ready(second.json()["id"])
     assert b["id"] == a["id"] and b["revision"] == a["revision"] + 1
@@ -154,8 +138,11 @@ def test_writes_need_the_api_key_reads_do_not(stack: Stack, ready_article: dict)
     assert r.status_code == 401
     assert r.json()["error"]["field"] == "Authorization"
     with stack.client(auth=False) as c:
-        bad = c.post("/v1/articles", json={"title": "x", "text": "y"},
-                     headers={"Authorization": "Bearer wrong"})
+        bad = c.post(
+            "/v1/articles",
+            json={"title": "x", "text": "y"},
+            headers={"Authorization": "Bearer wrong"},
+        )
         assert bad.status_code == 401
         assert c.get(f"/v1/articles/{ready_article['id']}").status_code == 200
 
@@ -193,11 +180,17 @@ def test_text_over_the_limit(stack: Stack) -> None:
 
 def test_broken_json_and_utf8_and_oversized_body(stack: Stack) -> None:
     with stack.client() as c:
-        r = c.post("/v1/articles", content=b'{"title": "t", "text": ',
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/articles",
+            content=b'{"title": "t", "text": ',
+            headers={"Content-Type": "application/json"},
+        )
         assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_input"
-        r = c.post("/v1/articles", content=b'{"title": "t", "text": "\xff\xfe"}',
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/articles",
+            content=b'{"title": "t", "text": "\xff\xfe"}',
+            headers={"Content-Type": "application/json"},
+        )
         assert 400 <= r.status_code < 500 and "error" in r.json()
         big = json.dumps({"title": "t", "text": "a" * 3_000_000}).encode()
         r = c.post("/v1/articles", content=big, headers={"Content-Type": "application/json"})

@@ -5,13 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.integration.test_articles_api import decoded_duration
+from tests.helpers import decoded_duration
 
 
 def loa(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "loa.cli", *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fakes.google_tts import FakeGoogleTTS
+from tests.helpers import decoded_duration
 from tests.integration.stack import Stack, running_stack
-from tests.integration.test_articles_api import decoded_duration
 
 TEXT = (
     "Sáng 20/11/2024, UBND thành phố tổ chức lễ kỷ niệm Ngày Nhà giáo Việt Nam. "

@@ -284,8 +284,18 @@ def keyed(make_client: ClientFactory) -> TestClient:
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "", "Bearer", "Bearer ", "Bearer wrong", "Basic key-one", "key-one", "Bearer key-on",
-     "Bearer key-one,key-two", "Bearer key-onee"],
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer wrong",
+        "Basic key-one",
+        "key-one",
+        "Bearer key-on",
+        "Bearer key-one,key-two",
+        "Bearer key-onee",
+    ],
 )
 def test_writes_need_a_valid_key(keyed: TestClient, authorization: str | None) -> None:
     headers = {} if authorization is None else {"authorization": authorization}
@@ -319,3 +329,24 @@ def test_writes_are_open_without_keys(client: TestClient) -> None:
     assert response.status_code == 202, response.text
     assert client.put("/v1/sites/open-site/lexicon", json={"entries": {}}).status_code == 200
     assert client.delete(f"/v1/articles/{response.json()['id']}").status_code == 204
+
+
+# --- the voice list comes from the engine registry ---------------------------------------------
+
+
+def test_every_voice_an_engine_offers_is_accepted_and_only_those(
+    make_client: ClientFactory,
+) -> None:
+    from loa.engines import registry
+    from loa.engines.fake import FakeEngine
+
+    client = make_client()
+    for voice in registry.known_voices():
+        r = client.post("/v1/articles", json={"text": f"{TEXT} {voice}", "voice": voice})
+        assert r.status_code == 202, (voice, r.text)
+    assert_error(
+        client.post("/v1/articles", json={"text": TEXT, "voice": "vi-x-test"}), 422, "voice"
+    )
+    with registry.registered("tone", lambda _s: FakeEngine(), voices=("vi-x-test",)):
+        r = client.post("/v1/articles", json={"text": TEXT, "voice": "vi-x-test"})
+        assert r.status_code == 202, r.text

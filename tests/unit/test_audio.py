@@ -14,9 +14,9 @@ from mutagen.mp3 import MP3
 
 from loa.audio import mp3
 from loa.audio.assemble import assemble
+from loa.audio.clip import AudioClip, AudioFormat
 from loa.audio.encode import encode_clip, encode_pcm, silence
 from loa.audio.tags import tag_mp3
-from loa.engines.base import AudioClip, AudioFormat
 from loa.engines.fake import FakeEngine, tone_pcm
 from tests.fakes.fixtures import ffmpeg_decode, ffmpeg_header_duration
 from tests.fakes.google_tts import google_mp3

@@ -12,12 +12,14 @@ import pytest
 from packaging.version import Version
 
 from loa.audio import mp3
+from loa.audio.clip import AudioFormat
 from loa.config import Settings
-from loa.engines.base import AudioFormat, Engine
+from loa.engines import registry
+from loa.engines.base import Engine
 from loa.engines.espeak import EspeakEngine, espeak_library
 from loa.engines.fake import FakeEngine
 from loa.engines.gtts import GttsEngine
-from loa.engines.registry import choose_engine, clear_engine_cache, engine_names, get_engine
+from loa.engines.registry import choose, clear_engine_cache, engine_names, get_engine
 from loa.errors import EngineRejected, EngineUnavailable
 from tests.fakes.fixtures import closed_port_url, ffmpeg_decode, running_google_tts
 from tests.fakes.google_tts import FakeGoogleTTS
@@ -236,15 +238,15 @@ def test_registry_builds_and_caches(tmp_path):
     assert get_engine("gtts", settings).base_url == settings.gtts_url
     with pytest.raises(ValueError):
         get_engine("festival", settings)
-    engine, reason = choose_engine("fake", settings)
-    assert (engine.name, reason) == ("fake", None)
+    chosen = choose(settings, choice="fake")
+    assert (chosen.engine.name, chosen.note) == ("fake", None)
 
 
 def test_auto_prefers_google_when_it_answers(tmp_path):
     clear_engine_cache()
     with running_google_tts() as url:
-        engine, reason = choose_engine("auto", settings_for(url, tmp_path))
-    assert (engine.name, reason) == ("gtts", None)
+        chosen = choose(settings_for(url, tmp_path), choice="auto")
+    assert (chosen.engine.name, chosen.note) == ("gtts", None)
 
 
 @pytest.mark.parametrize("mode", ["closed", "hang", "500"])
@@ -253,8 +255,101 @@ def test_auto_falls_back_to_espeak_within_seconds(tmp_path, mode):
     with running_google_tts(mode if mode != "closed" else "ok") as url:
         settings = settings_for(closed_port_url() if mode == "closed" else url, tmp_path)
         started = time.monotonic()
-        engine, reason = choose_engine("auto", settings)
+        chosen = choose(settings, choice="auto")
+        engine, reason = chosen.engine, chosen.note
         elapsed = time.monotonic() - started
     assert engine.name == "espeak"
     assert reason.startswith("google unreachable: ")
     assert elapsed < 2.0
+
+
+# --- the registry's public registration and the engine policy ------------------------------
+
+
+class _NamedFake(FakeEngine):
+    name = "tone"
+
+
+def test_registered_engine_is_used_inside_the_block_and_gone_after(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    with registry.registered("tone", lambda _s: _NamedFake(), voices=("vi",)):
+        assert "tone" in engine_names()
+        assert get_engine("tone", settings).name == "tone"
+        assert choose(settings, choice="tone").engine.name == "tone"
+    assert "tone" not in engine_names()
+    with pytest.raises(ValueError):
+        get_engine("tone", settings)
+
+
+def test_registered_replacement_is_undone_after_the_block(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    original = type(get_engine("gtts", settings))
+    with registry.registered("gtts", lambda _s: _NamedFake()):
+        assert isinstance(get_engine("gtts", settings), _NamedFake)
+    assert type(get_engine("gtts", settings)) is original
+
+
+def test_auto_cannot_be_registered():
+    with pytest.raises(ValueError):
+        registry.register("auto", lambda _s: FakeEngine(), voices=("vi",))
+
+
+def test_known_voices_are_what_the_engines_offer(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    offered = {v for name in engine_names() for v in get_engine(name, settings).voices}
+    assert set(registry.known_voices()) == offered
+    assert {"vi", "vi-vn-x-south", "vi-vn-x-central"} <= offered
+    with registry.registered("tone", lambda _s: _NamedFake(), voices=("vi-test",)):
+        assert "vi-test" in registry.known_voices()
+    assert "vi-test" not in registry.known_voices()
+
+
+def test_auto_takes_espeak_for_a_voice_google_does_not_offer_without_probing(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    chosen = choose(settings, "vi-vn-x-south", choice="auto")
+    assert (chosen.engine.name, chosen.voice) == ("espeak", "vi-vn-x-south")
+    assert chosen.note and "vi-vn-x-south" in chosen.note
+    # no probe was made: the verdict on Google is still unknown
+    assert get_engine("gtts", settings).last_error is None
+
+
+def test_an_explicit_engine_keeps_only_voices_it_offers(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    assert choose(settings, "vi-vn-x-south", choice="gtts").voice == "vi"
+    assert choose(settings, "vi-vn-x-south", choice="espeak").voice == "vi-vn-x-south"
+    assert choose(settings, None, choice="espeak").voice == "vi"
+
+
+def test_auto_without_probe_is_offline(tmp_path):
+    settings = settings_for(closed_port_url(), tmp_path)
+    chosen = choose(settings, choice="auto", probe=False)
+    assert (chosen.engine.name, chosen.note) == ("espeak", None)
+
+
+def test_fallback_midway_only_in_auto_mode_and_only_once(tmp_path):
+    auto = settings_for(closed_port_url(), tmp_path)
+    google = registry.Selection(get_engine("gtts", auto), "vi")
+    error = EngineUnavailable("connection reset")
+    moved = registry.fallback(auto, google, "vi", error)
+    assert moved is not None and moved.engine.name == "espeak"
+    assert moved.note and "gtts" in moved.note and "connection reset" in moved.note
+    assert registry.fallback(auto, moved, "vi", error) is None  # already offline
+    explicit = auto.model_copy(update={"engine": "gtts"})
+    assert registry.fallback(explicit, google, "vi", error) is None
+
+
+def test_audio_package_never_imports_engines():
+    import ast
+    from pathlib import Path
+
+    import loa.audio
+
+    for path in Path(loa.audio.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.startswith("loa.engines") for n in names), (path.name, names)

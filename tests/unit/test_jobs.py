@@ -6,6 +6,7 @@ inserted directly, as the API would leave them (status "queued", revision 1).
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -18,12 +19,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
+from loa.audio.clip import AudioClip
+from loa.clock import as_utc
 from loa.config import Settings, get_settings
 from loa.engines import registry
-from loa.engines.base import AudioClip
 from loa.engines.fake import FakeEngine
 from loa.errors import EngineRejected, EngineUnavailable
-from loa.jobs import LEASE_SECONDS, LeaseHeld, as_utc, find_stale_work, run_article_job
+from loa.jobs import LEASE_SECONDS, LeaseHeld, find_stale_work, run_article_job
 from loa.storage import LocalStorage
 from loa.storage.db import migrate, session_scope
 from loa.storage.models import Article
@@ -186,9 +188,7 @@ def test_queued_article_becomes_ready_with_audio_and_playlist(settings: Settings
 def test_without_pauses_the_total_is_the_sum_of_the_segments(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = make_settings(
-        monkeypatch, LOA_SENTENCE_PAUSE_MS="0", LOA_PARAGRAPH_PAUSE_MS="0"
-    )
+    settings = make_settings(monkeypatch, LOA_SENTENCE_PAUSE_MS="0", LOA_PARAGRAPH_PAUSE_MS="0")
     article_id = add_article(settings)
     assert run_article_job(article_id, 1, settings).outcome == "ready"
     row = load(settings, article_id)
@@ -313,8 +313,14 @@ def test_revision_bumped_meanwhile_ends_skipped_and_keeps_the_new_state(
         if (when == "first" and done == 1) or (when == "last" and done == total):
             # what POST /v1/articles does for a changed article: a new revision, queued again
             set_columns(
-                settings, article_id, revision=2, status="queued", error=None,
-                segments_done=0, segments_total=0, lease_until=None,
+                settings,
+                article_id,
+                revision=2,
+                status="queued",
+                error=None,
+                segments_done=0,
+                segments_total=0,
+                lease_until=None,
             )
 
     result = run_article_job(article_id, 1, settings, on_progress=repost)
@@ -348,6 +354,40 @@ def test_article_deleted_meanwhile_leaves_no_orphan_audio(settings: Settings, wh
     assert result.outcome == "skipped"
     assert load(settings, article_id) is None
     assert article_files(settings, article_id) == []
+    assert not (settings.audio_dir / "articles" / article_id).exists()  # no empty folder
+
+
+class _FolderRemovingStorage(LocalStorage):
+    """Local storage whose article folder vanishes just as the job writes its audio: what a
+    DELETE racing the job's write does."""
+
+    def __init__(self, root: Path, settings: Settings, article_id: str) -> None:
+        super().__init__(root)
+        self.settings, self.article_id = settings, article_id
+
+    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
+        if key.startswith("articles/"):
+            with session_scope(self.settings.sqlalchemy_url) as s:
+                s.execute(delete(Article).where(Article.id == self.article_id))
+            folder = self.root / "articles" / self.article_id
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.rmdir()  # the DELETE's rmtree between our mkdir and our rename
+            raise FileNotFoundError(str(folder / key.rsplit("/", 1)[-1]))
+        super().write(key, data, durable=durable)
+
+
+def test_delete_while_the_audio_is_written_ends_quietly(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    article_id = add_article(settings)
+    storage = _FolderRemovingStorage(settings.audio_dir, settings, article_id)
+    monkeypatch.setattr("loa.jobs.get_storage", lambda _settings: storage)
+
+    result = run_article_job(article_id, 1, settings)
+
+    assert result.outcome == "skipped"
+    assert not (settings.audio_dir / "articles" / article_id).exists()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
 
 
 # --- failures ---------------------------------------------------------------------------------
@@ -408,11 +448,11 @@ class RefusingEngine(FakeEngine):
 
 
 def test_engine_refusing_the_text_fails_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: RefusingEngine())
     settings = make_settings(monkeypatch, LOA_ENGINE="gtts")
     article_id = add_article(settings)
 
-    result = run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: RefusingEngine()):
+        result = run_article_job(article_id, 1, settings)
 
     assert result.outcome == "failed"
     row = load(settings, article_id)
@@ -435,12 +475,12 @@ class DownEngine(FakeEngine):
 def test_unavailable_explicit_engine_requeues_and_reraises(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: DownEngine())
     settings = make_settings(monkeypatch, LOA_ENGINE="gtts")
     article_id = add_article(settings)
 
-    with pytest.raises(EngineUnavailable):
-        run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: DownEngine()):
+        with pytest.raises(EngineUnavailable):
+            run_article_job(article_id, 1, settings)
 
     row = load(settings, article_id)
     assert row is not None
@@ -481,11 +521,11 @@ def test_auto_mode_moves_the_article_to_espeak_when_google_fails_midway(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     google = FlakyGoogle()
-    monkeypatch.setitem(registry._FACTORIES, "gtts", lambda _settings: google)
     settings = make_settings(monkeypatch, LOA_ENGINE="auto")
     article_id = add_article(settings)
 
-    result = run_article_job(article_id, 1, settings)
+    with registry.registered("gtts", lambda _settings: google):
+        result = run_article_job(article_id, 1, settings)
 
     assert result.outcome == "ready", result
     assert google.requests == 2  # one clip, one failure, then no more requests to Google
@@ -508,13 +548,20 @@ def test_find_stale_work_returns_lost_work_only_and_touches_it(settings: Setting
     queued_long = add_article(settings, updated_at=old)
     queued_fresh = add_article(settings)
     expired = add_article(
-        settings, status="processing", lease_until=now() - timedelta(seconds=5),
-        lease_owner="other-host:1", updated_at=old, revision=3,
+        settings,
+        status="processing",
+        lease_until=now() - timedelta(seconds=5),
+        lease_owner="other-host:1",
+        updated_at=old,
+        revision=3,
     )
     no_lease = add_article(settings, status="processing", updated_at=old)
     leased = add_article(
-        settings, status="processing", lease_until=now() + timedelta(seconds=LEASE_SECONDS),
-        lease_owner="other-host:1", updated_at=old,
+        settings,
+        status="processing",
+        lease_until=now() + timedelta(seconds=LEASE_SECONDS),
+        lease_owner="other-host:1",
+        updated_at=old,
     )
     add_article(settings, status="ready", updated_at=old)
     add_article(settings, status="failed", updated_at=old)
@@ -536,14 +583,18 @@ def test_find_stale_work_returns_lost_work_only_and_touches_it(settings: Setting
     again = find_stale_work(settings, queued_older_than=60)
     assert (queued_long, 1) not in again
     # queued_older_than=0 (worker start-up): every queued article
-    assert {queued_long, queued_fresh} <= {a for a, _ in find_stale_work(settings,
-                                                                         queued_older_than=0)}
+    assert {queued_long, queued_fresh} <= {
+        a for a, _ in find_stale_work(settings, queued_older_than=0)
+    }
 
 
 def test_find_stale_work_does_not_resend_an_expired_lease_right_away(settings: Settings) -> None:
     expired = add_article(
-        settings, status="processing", lease_until=now() - timedelta(seconds=5),
-        lease_owner="other-host:1", updated_at=now() - timedelta(minutes=10),
+        settings,
+        status="processing",
+        lease_until=now() - timedelta(seconds=5),
+        lease_owner="other-host:1",
+        updated_at=now() - timedelta(minutes=10),
     )
     assert find_stale_work(settings, queued_older_than=60) == [(expired, 1)]
     assert find_stale_work(settings, queued_older_than=60) == []
@@ -580,3 +631,54 @@ def test_same_text_again_is_made_from_cached_segments(settings: Settings) -> Non
     assert audio_path(settings, article_id, 3).is_file()
     assert audio_path(settings, article_id, 2).is_file()
     assert not audio_path(settings, article_id, 1).exists()  # older audio is gone
+
+
+# --- render_article, the one composition the job, `loa say` and bench/ call ------------------
+
+
+def test_render_article_prepares_synthesizes_assembles_and_tags(settings: Settings) -> None:
+    from loa.pipeline import Tags, render_article
+    from loa.storage import MemoryStorage
+    from loa.text.extract import extract_plain_text
+
+    article = extract_plain_text(ARTICLE, title="Hội thảo")
+    engine = fake_engine(settings)
+    seen: list[int] = []
+    progress: list[tuple[int, int]] = []
+
+    rendered = render_article(
+        article,
+        engine,
+        "vi",
+        settings,
+        storage=MemoryStorage(),
+        tags=Tags(artist="langson", album="langson"),
+        on_prepared=lambda segments: seen.append(len(segments)),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+
+    total = len(rendered.segments)
+    assert seen == [total] and total > 1
+    assert progress == [(i, total) for i in range(1, total + 1)]
+    assert rendered.mp3[:3] == b"ID3"
+    assert len(rendered.playlist["segments"]) == total
+    assert rendered.playlist["duration"] == pytest.approx(rendered.duration, abs=0.001)
+    heard = " ".join(s["text"] for s in rendered.playlist["segments"])
+    assert "đổi mới sáng tạo" in heard and "khởi nghiệp" in heard
+
+
+def test_render_article_with_nothing_speakable_raises_input_error(settings: Settings) -> None:
+    from loa.errors import InputError
+    from loa.pipeline import render_article
+    from loa.storage import MemoryStorage
+    from loa.text.extract import extract_plain_text
+
+    with pytest.raises(InputError) as caught:
+        render_article(
+            extract_plain_text("… !!! ---"),
+            fake_engine(settings),
+            "vi",
+            settings,
+            storage=MemoryStorage(),
+        )
+    assert caught.value.field == "text"

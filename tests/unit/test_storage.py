@@ -71,3 +71,12 @@ def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(OSError):
         store.write("y.mp3", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_local_storage_delete_prefix_tolerates_a_folder_and_a_missing_one(tmp_path: Path) -> None:
+    store = LocalStorage(tmp_path)
+    (tmp_path / "articles" / "abc").mkdir(parents=True)
+    store.delete("articles/abc")  # a folder where a file was expected: no IsADirectoryError
+    store.delete_prefix("articles/abc")
+    store.delete_prefix("articles/abc")
+    assert not (tmp_path / "articles" / "abc").exists()
