@@ -49,6 +49,7 @@ from loa.text.phrases import (
     is_widget_label,
     nav_terms,
 )
+from loa.text.tails import cut_tail
 from loa.text.words import (
     SUBSTANTIAL_MIN_WORDS,
     ends_sentence,
@@ -311,9 +312,16 @@ def clean_lines(lines: Iterable[Line], *, title: str | None = None) -> list[Line
     Returns the surviving lines in reading order (no boundaries); ``title``, when known, is
     removed wherever it is repeated.
     """
-    marked = mark_chrome(lines)
+    marked = mark_chrome(cut_tail(list(lines)))
     trimmed = trim_tail(trim_head(cut_footer(marked)))
     return [ln for ln in drop_repeats(trimmed, title) if ln.hint != "boundary"]
+
+
+def clean_fragment(lines: Iterable[Line], *, title: str | None = None) -> list[Line]:
+    """The passes for a CMS fragment, which is all article: chrome lines, captions, a page
+    tail the CMS carried along and repeats go; headings and short list items stay."""
+    kept = cut_footer(mark_chrome(cut_tail(list(lines))))
+    return [ln for ln in drop_repeats(kept, title) if ln.hint != "boundary"]
 
 
 __all__ = [
@@ -322,6 +330,7 @@ __all__ = [
     "Line",
     "LineHint",
     "classify_caption",
+    "clean_fragment",
     "clean_lines",
     "cut_footer",
     "drop_repeats",

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import unicodedata
 
+import lxml.html
+
 from loa.errors import ExtractionError
-from loa.text.clean import clean_lines, drop_repeats, to_blocks
+from loa.text.clean import clean_fragment, clean_lines, drop_repeats, to_blocks
 from loa.text.decode import decode_entities, decode_html, decode_text, looks_like_html
+from loa.text.fragment import first_heading, fragment_lines, is_fragment
 from loa.text.glued import join_wrapped_lines, split_glued_captions
 from loa.text.headline import (
     choose_title,
@@ -38,7 +41,7 @@ from loa.text.htmlscan import (
 from loa.text.lines import Line
 from loa.text.maintext import main_text_lines, trafilatura_metadata
 from loa.text.model import ExtractedArticle
-from loa.text.page import read_page_info
+from loa.text.page import PageInfo, read_page_info
 from loa.text.postpass import (
     append_bylines,
     author_from,
@@ -92,16 +95,13 @@ def extract_html(
 
     info = read_page_info(tree)
     meta = trafilatura_metadata(tree, url)
-    prepare_tree(tree)
-    lines = main_text_lines(tree, url)
-    if not any(ln.text.strip() for ln in lines):
-        raise ExtractionError("html: no article text found on the page", field="html")
-
-    title = choose_title(info, meta.get("title"), lines)
-    cleaned = clean_lines(lines, title=title or None)
-    title, cleaned = prefer_displayed_headline(title, cleaned)
-    cleaned = insert_lead(cleaned, info, title)
-    cleaned = mark_photo_story(cleaned)
+    if is_fragment(text):
+        heading = first_heading(tree)
+        prepare_tree(tree)
+        title, cleaned = _read_fragment(tree, heading)
+    else:
+        prepare_tree(tree)
+        title, cleaned = _read_page(tree, url, info, meta.get("title"))
     cleaned = append_bylines(cleaned, info.bylines)
     blocks = to_blocks(cleaned)
     if not any(b.kind == "body" for b in blocks):
@@ -110,6 +110,31 @@ def extract_html(
         author_from(blocks), info.site_name
     )
     return ExtractedArticle(title, blocks, author, meta.get("date"))
+
+
+def _read_page(
+    tree: lxml.html.HtmlElement, url: str | None, info: PageInfo, meta_title: str | None
+) -> tuple[str, list[Line]]:
+    """A whole page: trafilatura's main text, the headline, clean-up, the lead put back."""
+    lines = main_text_lines(tree, url)
+    if not any(ln.text.strip() for ln in lines):
+        raise ExtractionError("html: no article text found on the page", field="html")
+    title = choose_title(info, meta_title, lines)
+    cleaned = clean_lines(lines, title=title or None)
+    title, cleaned = prefer_displayed_headline(title, cleaned)
+    cleaned = insert_lead(cleaned, info, title)
+    return title, mark_photo_story(cleaned)
+
+
+def _read_fragment(tree: lxml.html.HtmlElement, heading: str) -> tuple[str, list[Line]]:
+    """A CMS fragment: every block in order; its first <h1> is the title."""
+    lines = fragment_lines(tree)
+    title = heading if is_plausible_title(heading) else ""
+    if title:
+        at = next((i for i, ln in enumerate(lines) if ln.text == title), None)
+        if at is not None:
+            lines = lines[:at] + lines[at + 1 :]
+    return title, mark_photo_story(clean_fragment(lines, title=title or None))
 
 
 def extract_plain_text(text: str, *, title: str | None = None) -> ExtractedArticle:

@@ -58,7 +58,7 @@ def main_text_lines(tree: lxml.html.HtmlElement, url: str | None) -> list[Line]:
         except Exception:  # noqa: BLE001
             return []
         lines = list(_xml_lines(fallback))
-    return [_apply_marks(part) for ln in lines for part in _split_marks(ln)]
+    return [apply_marks(part) for ln in lines for part in split_marks(ln)]
 
 
 def _xml_lines(root: lxml.etree._Element) -> Iterator[Line]:
@@ -106,7 +106,7 @@ def _xml_lines(root: lxml.etree._Element) -> Iterator[Line]:
     yield from flush("text")
 
 
-def _split_marks(line: Line) -> list[Line]:
+def split_marks(line: Line) -> list[Line]:
     """Split a line that holds a caption/byline mark in its middle into separate lines."""
     parts = MARK_RE.split(line.text)
     if len(parts) == 1:
@@ -121,7 +121,7 @@ def _split_marks(line: Line) -> list[Line]:
     return out
 
 
-def _apply_marks(line: Line) -> Line:
+def apply_marks(line: Line) -> Line:
     """Turn a marked line into a caption or byline line without its mark."""
     if line.text.startswith(CAPTION_MARK):
         return Line(line.text[len(CAPTION_MARK) :].strip(), "caption")
