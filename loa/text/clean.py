@@ -321,7 +321,21 @@ def clean_fragment(lines: Iterable[Line], *, title: str | None = None) -> list[L
     """The passes for a CMS fragment, which is all article: chrome lines, captions, a page
     tail the CMS carried along and repeats go; headings and short list items stay."""
     kept = cut_footer(mark_chrome(cut_tail(list(lines))))
-    return [ln for ln in drop_repeats(kept, title) if ln.hint != "boundary"]
+    return mark_final_bylines([ln for ln in drop_repeats(kept, title) if ln.hint != "boundary"])
+
+
+def mark_final_bylines(lines: Sequence[Line]) -> list[Line]:
+    """Turn the author/source lines that end the text (after its last paragraph) into
+    bylines."""
+    out = list(lines)
+    for i in range(len(out) - 1, -1, -1):
+        ln = out[i]
+        if ln.hint in ("caption", "byline"):
+            continue
+        if is_substantial(ln.text) or not is_byline(ln.text):
+            break
+        out[i] = Line(ln.text, "byline")
+    return out
 
 
 __all__ = [

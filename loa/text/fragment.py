@@ -61,12 +61,21 @@ SKIPPED_TAGS = frozenset(
     "button select textarea input nav aside footer header menu".split()
 )
 #: Elements inside a table cell that make the table a layout table (read cell by cell).
-CELL_BLOCKS = frozenset({"p", "div", "ul", "ol", "table", "blockquote", "h1", "h2", "h3", "h4"})
+CELL_BLOCKS = frozenset({"ul", "ol", "table", "blockquote", "h1", "h2", "h3", "h4", "figure"})
+#: Paragraph-like elements; a cell holding more than one is a layout cell.
+CELL_PARAGRAPHS = frozenset({"p", "div"})
 
 
 def is_fragment(text: str) -> bool:
     """True when an HTML text has no page around it (no doctype, html, head, body, title)."""
     return not PAGE_MARKUP_RE.search(text)
+
+
+def _is_layout_cell(cell: lxml.etree._Element) -> bool:
+    """A table cell that holds blocks (lists, tables, headings, several paragraphs): the
+    table lays out a page and is read cell by cell, not row by row."""
+    tags = [d.tag for d in cell.iterdescendants() if isinstance(d.tag, str)]
+    return any(t in CELL_BLOCKS for t in tags) or sum(t in CELL_PARAGRAPHS for t in tags) > 1
 
 
 def first_heading(tree: lxml.html.HtmlElement) -> str:
@@ -114,11 +123,7 @@ def _walk(root: lxml.etree._Element) -> Iterator[Line]:
             return
         if tag == "tr":
             yield from flush(hint)
-            layout = any(
-                isinstance(d.tag, str) and d.tag in CELL_BLOCKS
-                for c in el
-                for d in c.iterdescendants()
-            )
+            layout = any(_is_layout_cell(c) for c in el)
             if not layout:
                 yield from row(el)
                 return

@@ -69,7 +69,7 @@ def cue_kind(text: str) -> str | None:
     head = _LEAD_RE.sub("", text)
     key = fold(head)
     for kind, phrases in _cues().items():
-        if kind == "cookie":
+        if kind in ("cookie", "cookie_button"):
             continue
         for phrase in phrases:
             if key == phrase or key.startswith(phrase + " "):
@@ -145,9 +145,14 @@ def _link_list_start(lines: Sequence[Line], end: int) -> int | None:
     if last is None:
         return end if end < len(lines) else None
     links = [i for i in range(last + 1, end) if _is_link_title(lines[i])]
-    if len(links) >= LINK_LIST_MIN_LINES and all(
-        _is_link_title(ln) or (ln.hint != "caption" and word_count(ln.text) <= SHORT_WORDS)
-        for ln in lines[links[0] : end]
+    introduced = lines[links[0] - 1].text.rstrip().endswith(":") if links else False
+    if (
+        len(links) >= LINK_LIST_MIN_LINES
+        and not introduced
+        and all(
+            _is_link_title(ln) or (ln.hint != "caption" and word_count(ln.text) <= SHORT_WORDS)
+            for ln in lines[links[0] : end]
+        )
     ):
         return links[0]
     return end if end < len(lines) else None
@@ -157,7 +162,18 @@ def cut_tail(lines: Sequence[Line]) -> list[Line]:
     """Drop the page's tail and any cookie banner; everything else comes back unchanged."""
     start = tail_start(lines)
     kept = list(lines[:start]) if start is not None else list(lines)
-    return [ln for ln in kept if ln.hint in ("caption", "byline") or not _cookie(ln.text)]
+    out: list[Line] = []
+    after_banner = False
+    for ln in kept:
+        if ln.hint not in ("caption", "byline"):
+            if _cookie(ln.text):
+                after_banner = True
+                continue
+            if after_banner and fold(ln.text) in _cues().get("cookie_button", ()):
+                continue
+        after_banner = False
+        out.append(ln)
+    return out
 
 
 def _cookie(text: str) -> bool:
