@@ -120,7 +120,7 @@ def decode_entities(text: str) -> str:
         if ref[1] != "#":
             return html.entities.html5.get(ref[1:], "")
         decoded = html.unescape(ref)
-        if decoded == ref or not (decoded.isprintable() or decoded.isspace()):
+        if decoded in (ref, "\ufffd") or not (decoded.isprintable() or decoded.isspace()):
             return ""
         return decoded
 
