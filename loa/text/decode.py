@@ -38,6 +38,9 @@ HTML_TAG_SNIFF_RE = re.compile(
 )
 
 
+#: C0 control characters other than tab and line breaks, and DEL: never shown, never read
+#: (and lxml refuses them in element text).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A character reference: named (``&amp;``), decimal (``&#39;``) or hexadecimal (``&#x2F;``).
 ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
@@ -125,3 +128,8 @@ def decode_entities(text: str) -> str:
         return decoded
 
     return unicodedata.normalize("NFC", ENTITY_RE.sub(one, text))
+
+
+def drop_controls(text: str) -> str:
+    """Remove control characters (other than tab, line feed, carriage return) from a text."""
+    return CONTROL_RE.sub("", text)

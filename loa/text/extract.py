@@ -22,7 +22,13 @@ import lxml.html
 
 from loa.errors import ExtractionError
 from loa.text.clean import clean_fragment, clean_lines, drop_repeats, to_blocks
-from loa.text.decode import decode_entities, decode_html, decode_text, looks_like_html
+from loa.text.decode import (
+    decode_entities,
+    decode_html,
+    decode_text,
+    drop_controls,
+    looks_like_html,
+)
 from loa.text.fragment import first_heading, fragment_lines, is_fragment
 from loa.text.glued import join_wrapped_lines, split_glued_captions
 from loa.text.headline import (
@@ -89,7 +95,7 @@ def extract_html(
     """
     check_size(html, max_bytes)
     text = html if isinstance(html, str) else decode_html(html, charset)
-    text = unicodedata.normalize("NFC", text)
+    text = drop_controls(unicodedata.normalize("NFC", text))
     strays = check_depth(text, max_depth)
     tree = parse_html(repair_stray_paragraph_ends(text, strays))
 
@@ -145,7 +151,7 @@ def extract_plain_text(text: str, *, title: str | None = None) -> ExtractedArtic
     ``text``) when no article text remains.
     """
     given = normalize_text(decode_entities(title)) if title and title.strip() else None
-    text = decode_entities(unicodedata.normalize("NFC", text))
+    text = drop_controls(decode_entities(unicodedata.normalize("NFC", text)))
     raw_lines = join_wrapped_lines(text.splitlines())
     lines: list[Line] = []
     for raw in raw_lines:

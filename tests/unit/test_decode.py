@@ -63,3 +63,12 @@ def test_decode_entities_is_nfc_and_leaves_plain_text_alone(text: str) -> None:
 def test_no_reference_survives(name: str) -> None:
     out = decode_entities(f"a &{name}; b")
     assert f"&{name};" not in out
+
+
+def test_control_characters_are_dropped_not_fatal() -> None:
+    from loa.text.extract import extract_html
+
+    html = f'<p class="caption">Ảnh\x1b: TTXVN</p><p>{ARTICLE[:40]}\x00{ARTICLE[40:]}</p>'
+    article = extract_html(html)
+    assert [b.text for b in article.blocks if b.kind == "body"] == [ARTICLE]
+    assert extract_plain_text(f"Tiêu\x07 đề\n{ARTICLE}").title == "Tiêu đề"

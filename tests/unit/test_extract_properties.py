@@ -35,7 +35,7 @@ WORDS = st.sampled_from(
         ",",
     ]
 )
-TEXT = st.lists(WORDS, max_size=12).map(" ".join) | st.text(max_size=40)
+TEXT = st.lists(WORDS, max_size=12).map(" ".join) | st.text(max_size=40) | st.just("a\x1bb\x00")
 TAGS = st.sampled_from(
     ["p", "h1", "h2", "li", "ul", "div", "figure", "figcaption", "blockquote", "table", "tr", "td"]
 )
@@ -60,6 +60,7 @@ def check(article: ExtractedArticle) -> None:
     for text in [article.title, *(b.text for b in article.blocks)]:
         assert unicodedata.is_normalized("NFC", text)
         assert not set(text) & set(INVISIBLE_CHARS)
+        assert all(c in "\t" or ord(c) >= 32 for c in text)
 
 
 @settings(max_examples=60)
