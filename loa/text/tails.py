@@ -45,6 +45,8 @@ SHORT_WORDS = 6
 MIN_PROSE_WORDS = 30
 _LEAD_RE = re.compile(r"^[\s«»<>‹›←→◄►▶◀|•*#\[\](){}:.\-–—]+")
 _STRONG_KINDS = frozenset({"rating", "prevnext", "author", "comments", "share", "footer"})
+#: The kinds whose phrases open a block (the other lists in the file qualify lines).
+_CUE_KINDS = _STRONG_KINDS | {"related"}
 
 
 @cache
@@ -68,8 +70,10 @@ def cue_kind(text: str) -> str | None:
         return "footer"
     head = _LEAD_RE.sub("", text)
     key = fold(head)
+    if _is_follow_prompt(key):
+        return "share"
     for kind, phrases in _cues().items():
-        if kind in ("cookie", "cookie_button"):
+        if kind not in _CUE_KINDS:
             continue
         for phrase in phrases:
             if key == phrase or key.startswith(phrase + " "):
@@ -79,6 +83,15 @@ def cue_kind(text: str) -> str | None:
     if is_footer_line(text, strong_only=True):
         return "footer"
     return None
+
+
+def _is_follow_prompt(key: str) -> bool:
+    """A folded line that starts with a follow verb and names a platform."""
+    cues = _cues()
+    if not any(key == v or key.startswith(v + " ") for v in cues.get("follow_verb", ())):
+        return False
+    padded = f" {key} "
+    return any(f" {p} " in padded for p in cues.get("platform", ()))
 
 
 def is_cookie_banner(text: str) -> bool:

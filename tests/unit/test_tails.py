@@ -161,6 +161,8 @@ def test_html_page_whose_template_leaks_a_tail() -> None:
         ("Có thể bạn quan tâm", "related"),
         ("© 2024 Báo điện tử tỉnh", "footer"),
         ("Trang này dùng cookies để đo lượng truy cập.", "cookie"),
+        ("Theo dõi Báo Lao Động trên Google News", "share"),
+        ("Theo dõi sát diễn biến của bão", None),
         (PARAGRAPHS[0], None),
         ("Bình luận về dự án, ông Bình cho biết sẽ làm nhanh.", None),
     ],
