@@ -29,7 +29,13 @@ from loa.text.decode import (
     drop_controls,
     looks_like_html,
 )
-from loa.text.fragment import first_heading, fragment_lines, is_fragment
+from loa.text.fragment import (
+    expand_shortcodes,
+    first_heading,
+    fragment_lines,
+    is_bare_page,
+    is_fragment,
+)
 from loa.text.glued import join_wrapped_lines, split_glued_captions
 from loa.text.headline import (
     choose_title,
@@ -96,13 +102,16 @@ def extract_html(
     check_size(html, max_bytes)
     text = html if isinstance(html, str) else decode_html(html, charset)
     text = drop_controls(unicodedata.normalize("NFC", text))
+    fragment = is_fragment(text)
+    if fragment:
+        text = expand_shortcodes(text)
     strays = check_depth(text, max_depth)
     tree = parse_html(repair_stray_paragraph_ends(text, strays))
 
     info = read_page_info(tree)
     meta = trafilatura_metadata(tree, url)
-    if is_fragment(text):
-        heading = first_heading(tree)
+    if fragment or is_bare_page(tree):
+        heading = first_heading(tree) or info.document_title or ""
         prepare_tree(tree)
         title, cleaned = _read_fragment(tree, heading)
     else:

@@ -111,14 +111,14 @@ def _remove_labelled_widgets(body: lxml.html.HtmlElement, total: int) -> None:
             drop(target)
 
 
-def _marked_paragraph(mark: str, text: str) -> lxml.html.HtmlElement:
+def marked_paragraph(mark: str, text: str) -> lxml.html.HtmlElement:
     """A <p> holding ``text`` behind ``mark``."""
     p = lxml.html.Element("p")
     p.text = f"{mark} {text}"
     return p
 
 
-def _replace_keep_tail(el: lxml.html.HtmlElement, new: lxml.html.HtmlElement) -> None:
+def replace_keep_tail(el: lxml.html.HtmlElement, new: lxml.html.HtmlElement) -> None:
     """Put ``new`` where ``el`` is, keeping ``el``'s tail text."""
     new.tail = el.tail
     el.getparent().replace(el, new)
@@ -142,7 +142,7 @@ def _mark_captions(body: lxml.html.HtmlElement) -> None:
                 continue
             text = text_of(el)
             if text:
-                _replace_keep_tail(el, _marked_paragraph(CAPTION_MARK, text))
+                replace_keep_tail(el, marked_paragraph(CAPTION_MARK, text))
             else:
                 drop(el)
     for fig in list(body.iter("figure")):
@@ -158,4 +158,4 @@ def _mark_bylines(body: lxml.html.HtmlElement) -> None:
             continue
         text = text_of(el)
         if text and word_count(text) <= 8 and not is_chrome_line(text):
-            _replace_keep_tail(el, _marked_paragraph(BYLINE_MARK, text))
+            replace_keep_tail(el, marked_paragraph(BYLINE_MARK, text))

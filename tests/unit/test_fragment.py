@@ -112,3 +112,39 @@ def test_a_whole_page_is_not_read_as_a_fragment() -> None:
     article = extract_html(page)
     assert article.title == TITLE
     assert [b.text for b in article.blocks] == [P1, P2]
+
+
+def test_styled_paragraph_after_an_image_is_its_caption() -> None:
+    html = (
+        f'<p>{P1}</p><p style="text-align: center;"><img src="a.jpg"></p>'
+        "<p><em>Mây áp thấp nhìn từ vệ tinh</em></p>"
+        f'<p><img src="b.jpg"></p><p>{P2}</p>'
+    )
+    assert [(b.kind, b.text) for b in extract_html(html).blocks] == [
+        ("body", P1),
+        ("caption", "Mây áp thấp nhìn từ vệ tinh"),
+        ("body", P2),
+    ]
+
+
+def test_classic_editor_text_shortcodes_and_blank_lines() -> None:
+    html = (
+        f"<h2>Dự báo</h2>\n{P1}\n\n"
+        '[caption id="attachment_5" align="aligncenter" width="600"]<a href="x">'
+        '<img src="a.jpg"></a> Mây áp thấp nhìn từ vệ tinh[/caption]\n\n'
+        f"{P2}\n[embed]https://video.example/x[/embed]\n<ul><li>{ITEMS[0]}</li></ul>"
+    )
+    assert [(b.kind, b.text) for b in extract_html(html).blocks] == [
+        ("body", "Dự báo"),
+        ("body", P1),
+        ("caption", "Mây áp thấp nhìn từ vệ tinh"),
+        ("body", P2),
+        ("body", ITEMS[0]),
+    ]
+
+
+def test_fragment_wrapped_in_a_bare_page_is_read_as_a_fragment() -> None:
+    page = f"<html><head><title>{TITLE}</title></head><body>{fragment()}</body></html>"
+    article = extract_html(page)
+    assert article.title == TITLE
+    assert [b.text for b in article.blocks] == [b.text for b in extract_html(fragment()).blocks]
