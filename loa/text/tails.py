@@ -72,6 +72,8 @@ def cue_kind(text: str) -> str | None:
     key = fold(head)
     if _is_follow_prompt(key):
         return "share"
+    if is_byline(text):
+        return None
     for kind, phrases in _cues().items():
         if kind not in _CUE_KINDS:
             continue

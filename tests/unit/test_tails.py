@@ -194,3 +194,11 @@ def test_article_plus_any_tail_reads_as_the_article(
     article = extract_plain_text("\n".join(lines))
     assert article.title == TITLE
     assert [b.text for b in article.blocks if b.kind == "body"] == unique
+
+
+def test_an_author_credit_before_the_tail_stays_a_byline() -> None:
+    article = extract_plain_text(paste("comments", byline="Tác giả: Minh Anh"))
+    assert [(b.kind, b.text) for b in article.blocks][-2:] == [
+        ("body", PARAGRAPHS[-1]),
+        ("byline", "Tác giả: Minh Anh"),
+    ]
