@@ -41,6 +41,8 @@ LINK_MIN_WORDS, LINK_MAX_WORDS = 4, 30
 LINK_LIST_MIN_LINES = 2
 #: Lines this short (dates, counters, labels) may stand between link titles.
 SHORT_WORDS = 6
+#: A credit line before the tail is at most this long.
+CREDIT_MAX_WORDS = 8
 #: Prose the article must have before a cue can end it.
 MIN_PROSE_WORDS = 30
 _LEAD_RE = re.compile(r"^[\s«»<>‹›←→◄►▶◀|•*#\[\](){}:.\-–—]+")
@@ -177,6 +179,8 @@ def cut_tail(lines: Sequence[Line]) -> list[Line]:
     """Drop the page's tail and any cookie banner; everything else comes back unchanged."""
     start = tail_start(lines)
     kept = list(lines[:start]) if start is not None else list(lines)
+    if start is not None and kept and _is_credit(kept[-1]) and len(kept) > 1:
+        kept[-1] = Line(kept[-1].text, "byline")
     out: list[Line] = []
     after_banner = False
     for ln in kept:
@@ -189,6 +193,21 @@ def cut_tail(lines: Sequence[Line]) -> list[Line]:
         after_banner = False
         out.append(ln)
     return out
+
+
+def _is_credit(line: Line) -> bool:
+    """A short line that ends the article right before its tail, not a sentence or a list
+    item: the author's or the office's credit ("Văn phòng UBND huyện")."""
+    text = line.text.strip()
+    return (
+        line.hint == "text"
+        and 0 < word_count(text) <= CREDIT_MAX_WORDS
+        and text[:1].isupper()
+        and not ends_sentence(text)
+        and not text.endswith(":")
+        and not is_list_item(text)
+        and cue_kind(text) is None
+    )
 
 
 def _cookie(text: str) -> bool:

@@ -202,3 +202,9 @@ def test_an_author_credit_before_the_tail_stays_a_byline() -> None:
         ("body", PARAGRAPHS[-1]),
         ("byline", "Tác giả: Minh Anh"),
     ]
+
+
+def test_an_office_credit_before_the_tail_is_a_byline() -> None:
+    article = extract_plain_text(paste("form", byline="Văn phòng UBND huyện"))
+    assert article.blocks[-1].kind == "byline"
+    assert article.blocks[-1].text == "Văn phòng UBND huyện"
