@@ -48,7 +48,9 @@ __all__ = ["find_abbreviation_definitions", "normalize"]
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"[^\S\n]+([,.;:!?…)\]}”’%])(?=\s|$|[,.;:!?…)\]}”’\"'])")
+_SPACE_BEFORE_PUNCTUATION = re.compile(
+    r"[^\S\n]+([,.;:!?…)\]}”’%])(?=\s|$|[,.;:!?…)\]}”’\"'])"
+)
 _SPACE_AFTER_OPENING = re.compile(r"([(\[{“‘])[^\S\n]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff]")
 

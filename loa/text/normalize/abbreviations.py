@@ -73,7 +73,7 @@ def _compile_definitions(keys: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _next_is_name(text: str, end: int) -> bool:
-    rest = text[end : end + 3].lstrip()
+    rest = text[end:end + 3].lstrip()
     return bool(rest) and (rest[0].isupper() or rest[0].isdigit())
 
 
@@ -88,8 +88,8 @@ def _is_headline_word(text: str, start: int, end: int) -> bool:
     vowels = sum(char in _VOWELS for char in token)
     if not (_SYLLABLE.fullmatch(token) or (len(token) >= 4 and vowels >= 0.4 * len(token))):
         return False
-    left = _WORD.findall(text[max(0, start - 40) : start])
-    right = _WORD.findall(text[end : end + 40])
+    left = _WORD.findall(text[max(0, start - 40):start])
+    right = _WORD.findall(text[end:end + 40])
     for word in left[-3:] + right[:3]:
         if len(word) > 1 and word.isupper() and _VIETNAMESE_MARKED.search(word):
             return True
@@ -109,14 +109,14 @@ def trim_overlap(text: str, start: int, end: int, words: str) -> str:
     spoken = words.split()
     if len(spoken) < 2:
         return words
-    before = _WORDS_BEFORE.search(text[max(0, start - 60) : start])
+    before = _WORDS_BEFORE.search(text[max(0, start - 60):start])
     if before:
         previous = [w.lower() for w in before.group(1).split()]
         for size in range(min(len(previous), len(spoken) - 1), 0, -1):
             if previous[-size:] == [w.lower() for w in spoken[:size]]:
                 spoken = spoken[size:]
                 break
-    after = _WORDS_AFTER.search(text[end : end + 60])
+    after = _WORDS_AFTER.search(text[end:end + 60])
     if after and len(spoken) > 1:
         following = [w.lower() for w in after.group(1).split()]
         for size in range(min(len(following), len(spoken) - 1), 0, -1):
@@ -159,7 +159,7 @@ def expand_abbreviations(text: str, definitions: Mapping[str, str] | None = None
 
     def replace_token(match: re.Match[str]) -> str:
         token, dot = match.groups()
-        if not dot and token in ROAD_PREFIXES and re.match(r"[^\S\n]?\d", text[match.end() :]):
+        if not dot and token in ROAD_PREFIXES and re.match(r"[^\S\n]?\d", text[match.end():]):
             return trim_overlap(text, match.start(), match.end(), ROAD_PREFIXES[token])
         words = _read_token(token, definitions)
         if words is None and "named" in FLAGS.get(token, ()) and not dot:

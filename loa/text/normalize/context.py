@@ -24,7 +24,7 @@ def get_words_before(text: str, position: int, count: int = 3, window: int = 80)
     chunk = text[start:position]
     ends = list(_SENTENCE_END.finditer(chunk))
     if ends:
-        chunk = chunk[ends[-1].end() :]
+        chunk = chunk[ends[-1].end():]
     words = _WORD.findall(chunk)
     return [w.lower() for w in words[-count:]]
 
@@ -35,7 +35,7 @@ def get_words_after(text: str, position: int, count: int = 2, window: int = 60) 
     Returns an empty list when punctuation comes first: cues after a match must follow it
     directly.
     """
-    chunk = text[position : position + window]
+    chunk = text[position:position + window]
     stripped = chunk.lstrip()
     if not stripped or not (stripped[0].isalpha()):
         return []
@@ -61,7 +61,7 @@ def has_cue_before(words: list[str], cues: Iterable[str], reach: int = 1) -> boo
             end = len(words) - offset
             if end - size < 0:
                 break
-            if words[end - size : end] == parts:
+            if words[end - size:end] == parts:
                 return True
     return False
 
@@ -70,31 +70,19 @@ def has_cue_after(words: list[str], cues: Iterable[str]) -> bool:
     """Tell whether the words after a match start with one of ``cues``."""
     for cue in cues:
         parts = cue.split()
-        if words[: len(parts)] == parts:
+        if words[:len(parts)] == parts:
             return True
     return False
 
 
 def get_sentence(text: str, position: int) -> str:
     """Return the lower-case sentence around ``position`` (bounded by . ! ? ; or a newline)."""
-    left = max(
-        text.rfind(". ", 0, position),
-        text.rfind("\n", 0, position),
-        text.rfind("! ", 0, position),
-        text.rfind("? ", 0, position),
-    )
-    right_candidates = [
-        i
-        for i in (
-            text.find(". ", position),
-            text.find("\n", position),
-            text.find("! ", position),
-            text.find("? ", position),
-        )
-        if i >= 0
-    ]
+    left = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position),
+               text.rfind("! ", 0, position), text.rfind("? ", 0, position))
+    right_candidates = [i for i in (text.find(". ", position), text.find("\n", position),
+                                    text.find("! ", position), text.find("? ", position)) if i >= 0]
     right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1 : right].lower()
+    return text[left + 1:right].lower()
 
 
 def join_spaced(before: str, words: str, after: str) -> str:

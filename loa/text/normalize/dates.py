@@ -55,15 +55,8 @@ def read_month(month: int, style: RegionStyle = NORTH) -> str:
     return "tư" if month == 4 else read_cardinal(month, style)
 
 
-def read_date(
-    day: int | None,
-    month: int | None,
-    year: int | None,
-    *,
-    style: RegionStyle = NORTH,
-    day_word: bool = True,
-    prefix: bool = True,
-) -> str:
+def read_date(day: int | None, month: int | None, year: int | None, *,
+              style: RegionStyle = NORTH, day_word: bool = True, prefix: bool = True) -> str:
     """Read a date; ``day_word`` adds "ngày", ``prefix`` allows "mồng"/"mùng" (days 1 to 10)."""
     words = []
     if day is not None:
@@ -95,9 +88,8 @@ def _day_words(text: str, position: int) -> tuple[bool, bool]:
     return True, True
 
 
-def _read_with_context(
-    text: str, position: int, day: int, month: int, year: int | None, style: RegionStyle
-) -> str:
+def _read_with_context(text: str, position: int, day: int, month: int, year: int | None,
+                       style: RegionStyle) -> str:
     add_day, allow_prefix = _day_words(text, position)
     words = read_date(day, month, year, style=style, day_word=add_day, prefix=allow_prefix)
     if not add_day and allow_prefix and day <= 10:

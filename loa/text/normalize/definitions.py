@@ -37,7 +37,9 @@ from .tables import get_cues
 
 _UPPER = "A-ZĐÂĂÊÔƠƯ"
 _ABBREVIATION = rf"[{_UPPER}][{_UPPER}a-zđ&.\-]*[{_UPPER}][a-zđ]?"
-_INTRO = "|".join(re.escape(p) for p in sorted(get_cues("definition_intro"), key=len, reverse=True))
+_INTRO = "|".join(
+    re.escape(p) for p in sorted(get_cues("definition_intro"), key=len, reverse=True)
+)
 _PARENTHESIS = re.compile(
     rf"\s*\(\s*(?:(?i:{_INTRO})\s*)?((?:[^\W\d_]+\s+){{0,3}}?)"
     rf"[\"“'‘]?({_ABBREVIATION})[\"”'’]?\s*\)"
@@ -119,16 +121,15 @@ def _match_organisation(words: list[str]) -> int | None:
             break
         if words[index][:1].isupper():
             for size in (3, 2, 1):
-                phrase = " ".join(lowered[index : index + size])
-                if len(lowered[index : index + size]) == size and phrase in heads:
+                phrase = " ".join(lowered[index:index + size])
+                if len(lowered[index:index + size]) == size and phrase in heads:
                     best = index
                     break
     return best
 
 
-def _find_start(
-    words: list[str], units: list[str], initials_only: bool = False
-) -> tuple[int, int] | None:
+def _find_start(words: list[str], units: list[str],
+                initials_only: bool = False) -> tuple[int, int] | None:
     """Return the (start, end) word span of the long form in ``words``, or None."""
     for trailing in range(0, 3):
         end = len(words) - trailing
@@ -161,9 +162,9 @@ def scan_definitions(text: str) -> list[Definition]:
         units = _abbreviation_units(abbreviation)
         if len([u for u in units if u != "&"]) < 2:
             continue
-        before = text[max(0, match.start() - 200) : match.start()]
+        before = text[max(0, match.start() - 200):match.start()]
         breaks = list(_CLAUSE_BREAK.finditer(before))
-        clause = before[breaks[-1].end() :] if breaks else before
+        clause = before[breaks[-1].end():] if breaks else before
         words = clause.split()[-_MAX_WORDS:]
         words = [w.strip("\"“”'‘’") for w in words]
         words = [w for w in words if w]
@@ -179,7 +180,7 @@ def scan_definitions(text: str) -> list[Definition]:
             span = None if start is None else (start, len(words))
         if span is None:
             continue
-        long_form = " ".join(w for w in words[span[0] : span[1]] if w not in ("-", "–"))
+        long_form = " ".join(w for w in words[span[0]:span[1]] if w not in ("-", "–"))
         found.append(Definition(abbreviation, long_form, match.start(), match.end()))
     return found
 
@@ -202,7 +203,7 @@ def remove_definition_parentheses(text: str) -> str:
     pieces = []
     last = 0
     for definition in scan_definitions(text):
-        pieces.append(text[last : definition.start])
+        pieces.append(text[last:definition.start])
         last = definition.end
     pieces.append(text[last:])
     return "".join(pieces)

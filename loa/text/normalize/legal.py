@@ -32,7 +32,9 @@ _CODE = re.compile(
 _DOCUMENT_WORDS = "|".join(
     re.escape(w) for w in sorted(get_cues("document_before"), key=len, reverse=True)
 )
-_BARE = re.compile(rf"(?i:\b(?:{_DOCUMENT_WORDS}))\s+(\d+(?:/\d+)+)(?![\w/]|[.,]\d)")
+_BARE = re.compile(
+    rf"(?i:\b(?:{_DOCUMENT_WORDS}))\s+(\d+(?:/\d+)+)(?![\w/]|[.,]\d)"
+)
 _PART_SPLIT = re.compile(r"^(.*?)(\d*)$")
 
 
@@ -52,13 +54,12 @@ def read_code_part(part: str, style: RegionStyle = NORTH) -> str:
     return words
 
 
-def read_document_number(
-    number: str, year: str, joiner: str, code: str, style: RegionStyle = NORTH
-) -> str:
+def read_document_number(number: str, year: str, joiner: str, code: str,
+                         style: RegionStyle = NORTH) -> str:
     """Read a whole code from its pieces ("43", "/2011", "/", "NĐ-CP")."""
     digits = re.match(r"\d+", number).group()
     words = [read_integer_string(digits, style)]
-    suffix = number[len(digits) :]
+    suffix = number[len(digits):]
     if suffix:
         words.append(spell_letters(suffix))
     if year:

@@ -47,3 +47,4 @@ def expand_ordinals(text: str, style: RegionStyle = NORTH) -> str:
     text = _WEEKDAY_RANGE.sub(replace_weekday_range, text)
     text = _ORDINAL.sub(replace_ordinal, text)
     return _RANK.sub(replace_rank, text)
+

@@ -59,7 +59,7 @@ def _is_score(text: str, match: re.Match[str]) -> bool:
     after = get_words_after(text, match.end(), 1)
     if not after or has_cue_after(after, get_cues("score_after")):
         return True
-    following = text[match.end() : match.end() + 3].lstrip()
+    following = text[match.end():match.end() + 3].lstrip()
     return following[:1].isupper()
 
 

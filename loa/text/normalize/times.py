@@ -23,13 +23,16 @@ _ONE_TIME = (
     r"|(\d{1,2}):(\d{2})(?::(\d{2}))?"  # 8:30, 14:05:30
     r"|(\d{1,3})h(?![\w]))"  # 9h, 72h
 )
-_TIME = re.compile(rf"(?<![\w.,:/]){_ONE_TIME}(?:\s*[-–]\s*{_ONE_TIME})?(?![\w]|[.,:]\d)")
+_TIME = re.compile(
+    rf"(?<![\w.,:/]){_ONE_TIME}(?:\s*[-–]\s*{_ONE_TIME})?(?![\w]|[.,:]\d)"
+)
 _G_HOUR = re.compile(r"(?<![\w.,:/])(\d{1,2})g(?![\w]|[.,:]\d)")
 _G_HOUR_AFTER = ("sáng", "trưa", "chiều", "tối", "đêm", "khuya", "ngày", "hôm", "hằng", "mỗi")
 _G_HOUR_BEFORE = ("lúc", "từ", "đến", "tới", "vào", "khoảng", "trước", "sau", "đúng")
 
 
-def read_clock(hours: int, minutes: int = 0, seconds: int = 0, style: RegionStyle = NORTH) -> str:
+def read_clock(hours: int, minutes: int = 0, seconds: int = 0,
+               style: RegionStyle = NORTH) -> str:
     """Read a time of day: ``read_clock(21, 30)`` = "hai mươi mốt giờ ba mươi phút"."""
     words = [read_cardinal(hours, style), "giờ"]
     if minutes:

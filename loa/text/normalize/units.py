@@ -38,7 +38,9 @@ _NEGATIVE_TEMPERATURE = re.compile(r"(?<![\w.,])[-−](?=\d+(?:,\d+)?\s?(?:°|º
 _PER = re.compile(
     rf"(?<=[^\W_]{{2}}|[^\W_][²³])\s?/\s?(?:({UNIT_PATTERN})(?![^\W_]|[²³])|([^\W\d_]{{2,}}))"
 )
-_PER_NUMBER = re.compile(rf"(?<=[^\W_]{{2}})\s?/\s?({_NUMBER})\s?({UNIT_PATTERN})(?![^\W_]|[²³])")
+_PER_NUMBER = re.compile(
+    rf"(?<=[^\W_]{{2}})\s?/\s?({_NUMBER})\s?({UNIT_PATTERN})(?![^\W_]|[²³])"
+)
 _AFTER_EACH = re.compile(rf"(?i:\b(mỗi))\s({UNIT_PATTERN})(?![^\W_]|[²³])")
 _STANDALONE = re.compile(rf"(?<![^\W\d_]|/)({_STANDALONE_PATTERN})(?![^\W\d_]|[²³])")
 
@@ -55,21 +57,16 @@ def expand_units(text: str) -> str:
 
     def replace_per(match: re.Match[str]) -> str:
         start = match.start()
-        left = text[max(0, start - 60) : start]
+        left = text[max(0, start - 60):start]
         cut = max(left.rfind(". "), left.rfind("; "), left.rfind("\n"))
         if cut >= 0:
-            left = left[cut + 1 :]
+            left = left[cut + 1:]
         if not re.search(r"\d|\b(?:nghìn|ngàn|triệu|tỷ|tỉ|trăm|mươi)\b", left):
             return match.group()
         unit, word = match.groups()
         left_word = re.search(r"[^\W_]+$", text[:start].rstrip())
-        if (
-            word
-            and word.isupper()
-            and left_word
-            and left_word.group().isupper()
-            and not {word, left_word.group()} & CURRENCY_CODES
-        ):
+        if (word and word.isupper() and left_word and left_word.group().isupper()
+                and not {word, left_word.group()} & CURRENCY_CODES):
             return match.group()  # NQ/TW: a code, not "per"
         return f" {PER_WORD} {UNITS[unit] if unit else word}"
 

@@ -76,7 +76,7 @@ def _split_trailing(found: str) -> tuple[str, str]:
     core = found
     while core and core[-1] in _TRAILING:
         core = core[:-1]
-    return core, found[len(core) :]
+    return core, found[len(core):]
 
 
 def expand_web_addresses(text: str, style: RegionStyle = NORTH) -> str:
