@@ -114,6 +114,8 @@ def expand_shortcodes(text: str) -> str:
 
 #: A caption is at most this long.
 CAPTION_MAX_WORDS = 35
+#: A table around an image with at most this many rows is the image and its caption.
+IMAGE_TABLE_MAX_ROWS = 3
 #: Inline elements whose text is styled as a caption (italic, small).
 CAPTION_STYLE_TAGS = ("em", "i", "small", "cite")
 #: Elements that only page chrome uses; a document with none of them is a bare page.
@@ -163,8 +165,19 @@ def _caption_styled(el: lxml.html.HtmlElement) -> bool:
 
 
 def mark_image_captions(root: lxml.html.HtmlElement) -> None:
-    """The block right after an image-only block is its caption when styled as one (the
-    way TinyMCE and classic editors write captions: ``<p><img></p><p><em>...</em></p>``)."""
+    """Captions that editors write without a caption element: the text of a small table
+    around an image (CKEditor 4, newspaper CMSs), a caption-styled block right after an
+    image-only block or after the image in the same block (TinyMCE, classic editors:
+    ``<p><img></p><p><em>...</em></p>``)."""
+    for table in list(root.iter("table")):
+        text = text_of(table)
+        if (
+            table.getparent() is not None
+            and next(table.iter("img"), None) is not None
+            and len(table.findall(".//tr")) <= IMAGE_TABLE_MAX_ROWS
+            and 0 < word_count(text) <= CAPTION_MAX_WORDS
+        ):
+            replace_keep_tail(table, marked_paragraph(CAPTION_MARK, text))
     for img in list(root.iter("img")):
         holder = img
         while holder.getparent() is not None and holder.getparent() is not root:
@@ -172,7 +185,11 @@ def mark_image_captions(root: lxml.html.HtmlElement) -> None:
             if parent.tag not in ("p", "div", "a", "span", "center", "strong", "b"):
                 break
             holder = parent
-        if text_of(holder) or holder.getparent() is None:
+        if holder.getparent() is None:
+            continue
+        if text_of(holder):
+            if holder.tag in ("p", "div") and _caption_styled(holder):
+                replace_keep_tail(holder, marked_paragraph(CAPTION_MARK, text_of(holder)))
             continue
         nxt = holder.getnext()
         if nxt is None or not isinstance(nxt.tag, str) or nxt.tag not in ("p", "div"):

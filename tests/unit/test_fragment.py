@@ -148,3 +148,22 @@ def test_fragment_wrapped_in_a_bare_page_is_read_as_a_fragment() -> None:
     article = extract_html(page)
     assert article.title == TITLE
     assert [b.text for b in article.blocks] == [b.text for b in extract_html(fragment()).blocks]
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        '<p><img src="a.jpg"><br><em>Mây áp thấp nhìn từ vệ tinh</em></p>',
+        '<table class="tplCaption"><tr><td><img src="a.jpg"></td></tr>'
+        '<tr><td><p class="Image">Mây áp thấp nhìn từ vệ tinh</p></td></tr></table>',
+        '<div class="image"><img src="a.jpg"></div><div style="text-align:center">'
+        "Mây áp thấp nhìn từ vệ tinh</div>",
+    ],
+)
+def test_editor_captions_without_a_caption_element(figure: str) -> None:
+    article = extract_html(f"<p>{P1}</p>{figure}<p>{P2}</p>")
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("body", P1),
+        ("caption", "Mây áp thấp nhìn từ vệ tinh"),
+        ("body", P2),
+    ]
