@@ -41,6 +41,8 @@ LINK_MIN_WORDS, LINK_MAX_WORDS = 4, 30
 LINK_LIST_MIN_LINES = 2
 #: Lines this short (dates, counters, labels) may stand between link titles.
 SHORT_WORDS = 6
+#: A commenter's name line is at most this long; a comment at least this long.
+COMMENTER_MAX_WORDS, COMMENT_MIN_WORDS = 6, 5
 #: A credit line before the tail is at most this long.
 CREDIT_MAX_WORDS = 8
 #: Prose the article must have before a cue can end it.
@@ -119,6 +121,21 @@ def _is_link_title(line: Line) -> bool:
     return not is_byline(text) and not is_date_line(text)
 
 
+def _starts_comment(lines: Sequence[Line], i: int) -> bool:
+    """The shape of a reader's comment: a short name line, a time stamp line ("2 giờ
+    trước", "12/03/2024 10:15"), then the comment's text."""
+    if i + 2 >= len(lines):
+        return False
+    name, stamp, said = lines[i], lines[i + 1], lines[i + 2]
+    return (
+        0 < word_count(name.text) <= COMMENTER_MAX_WORDS
+        and not ends_sentence(name.text)
+        and is_date_line(stamp.text)
+        and word_count(said.text) >= COMMENT_MIN_WORDS
+        and not is_date_line(said.text)
+    )
+
+
 def tail_start(lines: Sequence[Line]) -> int | None:
     """Where the page's tail begins (an index into ``lines``), or None when there is none."""
     prose_words = 0
@@ -126,6 +143,9 @@ def tail_start(lines: Sequence[Line]) -> int | None:
     kinds: list[str | None] = []
     for ln in lines:
         kinds.append(None if ln.hint in ("caption", "byline") else cue_kind(ln.text))
+    for i in range(len(lines)):
+        if kinds[i] is None and _starts_comment(lines, i):
+            kinds[i] = "comments"
     strong = None
     for i, ln in enumerate(lines):
         kind = kinds[i]

@@ -37,6 +37,14 @@ TAILS = {
         "Mong dự án làm nhanh, đường cũ hỏng nặng lắm rồi, mùa mưa đi lại rất khổ.",
         "Trả lời",
     ],
+    "unlabelled_comments": [
+        "Hoàng Lan (Đà Nẵng)",
+        "3 giờ trước",
+        "Đường đẹp thế này thì du lịch ven biển sẽ phát triển mạnh, mong làm đúng tiến độ.",
+        "Quốc Bảo",
+        "15/03/2024 10:15",
+        "Đề nghị làm thêm đường gom cho xe máy.",
+    ],
     "form": [
         "Gửi bình luận",
         "Họ và tên *",
