@@ -3,6 +3,8 @@
 Both extractors reduce their input to a list of :class:`Line` (one paragraph-level unit each,
 with a ``hint`` saying what the source thinks it is) and hand it to :func:`clean_lines`, which
 
+0. cuts the page's tail after the article (rating, comments, related lists, cookie banner...;
+   see :mod:`loa.text.tails`);
 1. drops chrome lines anywhere (reader widgets, share/print bars, "Tin liên quan", date lines,
    image file names...), leaving a *boundary* where they stood, since chrome separates page
    regions;
