@@ -14,22 +14,17 @@ can extend them without touching code:
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+from loa.text.datafiles import read_rows_at
 
 DATA_DIR = Path(__file__).with_name("data")
 
 
 def read_rows(name: str) -> list[list[str]]:
     """Return the tab-separated rows of ``data/<name>``, NFC, without comments or blank lines."""
-    rows = []
-    text = (DATA_DIR / name).read_text(encoding="utf-8")
-    for line in unicodedata.normalize("NFC", text).splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append([cell.strip() for cell in line.split("\t")])
-    return rows
+    return read_rows_at(DATA_DIR / name)
 
 
 def read_mapping(name: str) -> dict[str, str]:
