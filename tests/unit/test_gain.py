@@ -14,7 +14,7 @@ from loa.audio import mp3
 from loa.audio.assemble import assemble
 from loa.audio.encode import encode_clip, silence
 from loa.audio.gain import STEP_DB, apply_steps, choose_steps, coded_gains, normalize, step_range
-from loa.audio.limiter import limit, limit_pcm16
+from loa.audio.limiter import finish_pcm16, limit, limit_pcm16
 from loa.audio.loudness import Loudness, measure_mp3, measure_pcm
 from loa.engines.base import AudioClip
 from loa.engines.espeak import espeak_library
@@ -34,21 +34,22 @@ SENTENCES = (
 )
 
 
-def _espeak_article(limited: bool) -> bytes:
-    """An espeak article made as the pipeline makes it: PCM (limited or not) -> LAME -> joined."""
+def _espeak_article(finished: bool) -> bytes:
+    """An espeak article made as the pipeline would: PCM (finished per segment or raw) -> LAME
+    -> joined by bytes."""
     library = espeak_library()
     clips: list[AudioClip] = []
     for text in SENTENCES:
         pcm = library.synth_pcm(text, "vi")
-        if limited:
-            pcm = limit_pcm16(pcm, library.sample_rate)
+        if finished:
+            pcm = finish_pcm16(pcm, library.sample_rate, TARGET, CEILING)
         clips.append(encode_clip(pcm, library.sample_rate, 48))
     return assemble(clips, [0.25, 0.25, 0.6]).mp3
 
 
 @pytest.fixture(scope="module")
-def espeak_limited() -> bytes:
-    return _espeak_article(limited=True)
+def espeak_finished() -> bytes:
+    return _espeak_article(finished=True)
 
 
 def _google_article() -> bytes:
@@ -63,9 +64,9 @@ def _google_article() -> bytes:
 
 @pytest.mark.parametrize("engine", ["espeak", "google"])
 def test_both_engines_end_at_the_target_by_ffmpeg(
-    engine: str, espeak_limited: bytes, tmp_path: Path
+    engine: str, espeak_finished: bytes, tmp_path: Path
 ) -> None:
-    data = espeak_limited if engine == "espeak" else _google_article()
+    data = espeak_finished if engine == "espeak" else _google_article()
     result = normalize(data, TARGET, CEILING)
     meter = ffmpeg_ebur128(result.mp3, tmp_path)
     print(f"{engine}: {result.before} -> steps {result.steps}; ffmpeg {meter}")
@@ -80,7 +81,7 @@ def test_both_engines_end_at_the_target_by_ffmpeg(
 
 def test_raw_espeak_cannot_reach_the_target_by_gain_alone(tmp_path: Path) -> None:
     """Why the limiter exists: espeak's PLR is too high for -16 LUFS under -1 dBTP."""
-    raw = _espeak_article(limited=False)
+    raw = _espeak_article(finished=False)
     result = normalize(raw, TARGET, CEILING)
     assert result.before.peak_to_loudness > 15.0
     meter = ffmpeg_ebur128(result.mp3, tmp_path)
@@ -176,3 +177,14 @@ def test_limiter_lowers_espeaks_plr_and_leaves_quiet_audio_alone() -> None:
     assert after.integrated_lufs > before.integrated_lufs - 5  # speech is not squashed
     tone = (np.sin(np.arange(22050) / 5) * 3000).astype("<i2").tobytes()  # PLR ~3 dB
     assert limit_pcm16(tone, 22050) == tone
+
+
+def test_finished_espeak_segments_share_one_loudness_under_the_ceiling() -> None:
+    library = espeak_library()
+    for text in SENTENCES:
+        pcm = finish_pcm16(library.synth_pcm(text, "vi"), library.sample_rate, TARGET, CEILING)
+        reading = measure_pcm(pcm, library.sample_rate)
+        assert abs(reading.integrated_lufs - TARGET) < 0.3
+        assert reading.true_peak_dbtp <= CEILING - 2.0  # room for the encoder's overshoot
+    quiet = bytes(4000)
+    assert finish_pcm16(quiet, 22050, TARGET, CEILING) == quiet

@@ -14,6 +14,7 @@ from loa.audio.assemble import assemble
 from loa.audio.loudness import (
     decode_mp3,
     integrated_loudness,
+    k_weighting,
     measure,
     measure_mp3,
     measure_pcm,
@@ -96,6 +97,18 @@ def test_agrees_with_ffmpeg_ebur128(source: str, espeak_article: bytes, tmp_path
     ffmpeg = ffmpeg_ebur128(data, tmp_path)
     assert ours.integrated_lufs == pytest.approx(ffmpeg.integrated_lufs, abs=0.2)
     assert ours.true_peak_dbtp == pytest.approx(ffmpeg.true_peak_dbtp, abs=0.3)
+
+
+def test_agrees_with_pyloudnorm_and_the_48_khz_coefficients(espeak_article: bytes) -> None:
+    import pyloudnorm
+
+    samples, rate = decode_mp3(espeak_article)
+    reference = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+    assert integrated_loudness(samples, rate) == pytest.approx(reference, abs=0.1)
+    (b1, a1), (b2, a2) = k_weighting(48000)  # BS.1770-4, table 1 and table 2
+    assert b1 == pytest.approx([1.53512485958697, -2.69169618940638, 1.19839281085285])
+    assert a1 == pytest.approx([1.0, -1.69065929318241, 0.73248077421585])
+    assert (b2, a2) == ([1.0, -2.0, 1.0], pytest.approx([1.0, -1.99004745483398, 0.99007225036621]))
 
 
 def test_decode_skips_tags_and_rejects_garbage() -> None:
