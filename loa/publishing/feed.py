@@ -32,6 +32,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL in this namespace
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+# lxml writes the declaration with single quotes; Apple documents (and some validators expect)
+# exactly this one
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 CONTENT_RSS = "application/rss+xml"
 CONTENT_TYPE = f"{CONTENT_RSS}; charset=utf-8"
 
@@ -138,7 +141,8 @@ def build_feed(
     _sub(channel, _pc("locked"), "yes" if site.locked else "no", locked)
     for item in ordered:
         _item(channel, item)
-    return bytes(etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    body = etree.tostring(rss, encoding="UTF-8", pretty_print=True)
+    return XML_DECLARATION + bytes(body)
 
 
 def _item(channel: etree._Element, item: FeedItem) -> None:

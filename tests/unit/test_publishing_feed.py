@@ -149,6 +149,10 @@ def test_podcast_guid_follows_podcasting_2_0() -> None:
         assert podcast_guid(url) == expected
 
 
+def test_xml_declaration_as_apple_documents_it() -> None:
+    assert _feed().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<rss ')
+
+
 def test_same_data_same_bytes() -> None:
     assert _feed() == _feed()
 
