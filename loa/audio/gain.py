@@ -75,16 +75,19 @@ def _gain_bit_positions(header: mp3.FrameHeader) -> Iterator[tuple[int, int]]:
 
 
 def _read_bits(data: bytes | bytearray, bit: int, count: int) -> int:
-    value = int.from_bytes(data[bit // 8 : (bit + count + 7) // 8 + 1], "big")
-    total = ((bit + count + 7) // 8 + 1 - bit // 8) * 8
-    return (value >> (total - (bit % 8) - count)) & ((1 << count) - 1)
+    first, last = bit // 8, min(len(data), (bit + count + 7) // 8)
+    word = int.from_bytes(data[first:last], "big")
+    shift = (last - first) * 8 - (bit % 8) - count
+    if shift < 0:
+        raise ValueError("bit field runs past the end of the data")
+    return (word >> shift) & ((1 << count) - 1)
 
 
 def _write_bits(data: bytearray, bit: int, count: int, value: int) -> None:
-    first, last = bit // 8, (bit + count + 7) // 8 + 1
-    last = min(last, len(data))
-    total = (last - first) * 8
-    shift = total - (bit % 8) - count
+    first, last = bit // 8, min(len(data), (bit + count + 7) // 8)
+    shift = (last - first) * 8 - (bit % 8) - count
+    if shift < 0:
+        raise ValueError("bit field runs past the end of the data")
     word = int.from_bytes(data[first:last], "big")
     mask = ((1 << count) - 1) << shift
     word = (word & ~mask) | ((value << shift) & mask)

@@ -188,3 +188,18 @@ def test_finished_espeak_segments_share_one_loudness_under_the_ceiling() -> None
         assert reading.true_peak_dbtp <= CEILING - 2.0  # room for the encoder's overshoot
     quiet = bytes(4000)
     assert finish_pcm16(quiet, 22050, TARGET, CEILING) == quiet
+
+
+@given(st.binary(min_size=1, max_size=8), st.data())
+def test_bit_fields_read_back_what_was_written(raw: bytes, data: st.DataObject) -> None:
+    from loa.audio.gain import _read_bits, _write_bits
+
+    count = data.draw(st.integers(min_value=1, max_value=min(12, len(raw) * 8)))
+    bit = data.draw(st.integers(min_value=0, max_value=len(raw) * 8 - count))
+    value = data.draw(st.integers(min_value=0, max_value=(1 << count) - 1))
+    buffer = bytearray(raw)
+    _write_bits(buffer, bit, count, value)
+    assert _read_bits(buffer, bit, count) == value
+    as_bits = "".join(f"{b:08b}" for b in raw)
+    changed = "".join(f"{b:08b}" for b in buffer)
+    assert changed[:bit] == as_bits[:bit] and changed[bit + count :] == as_bits[bit + count :]
