@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from loa.audio import mp3
 from loa.audio.loudness import Loudness, measure_mp3
+from loa.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -184,3 +185,9 @@ def normalize(data: bytes, target_lufs: float, max_true_peak_dbtp: float) -> Gai
             before.peak_to_loudness,
         )
     return GainResult(mp3=apply_steps(data, steps), steps=steps, before=before, after=after)
+
+
+def finish_mp3(data: bytes, settings: Settings | None = None) -> GainResult:
+    """``normalize`` to the configured ``LOA_LOUDNESS_LUFS`` and ``LOA_TRUE_PEAK_DBTP``."""
+    config = settings or get_settings()
+    return normalize(data, config.loudness_lufs, config.true_peak_dbtp)

@@ -203,3 +203,15 @@ def test_bit_fields_read_back_what_was_written(raw: bytes, data: st.DataObject) 
     as_bits = "".join(f"{b:08b}" for b in raw)
     changed = "".join(f"{b:08b}" for b in buffer)
     assert changed[:bit] == as_bits[:bit] and changed[bit + count :] == as_bits[bit + count :]
+
+
+def test_finish_mp3_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loa.audio.gain import finish_mp3
+    from loa.config import get_settings
+
+    data = _google_article()
+    monkeypatch.setenv("LOA_LOUDNESS_LUFS", "-23")
+    get_settings.cache_clear()
+    result = finish_mp3(data)
+    assert abs(result.after.integrated_lufs + 23) <= STEP_DB / 2
+    assert abs(measure_mp3(result.mp3).integrated_lufs + 23) <= STEP_DB / 2
