@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from loa import progress
 from loa.audio.tags import tag_mp3
 from loa.config import Settings
 from loa.engines.base import AudioClip, Engine
@@ -243,9 +244,15 @@ def _process(
             lease_until=now() + timedelta(seconds=LEASE_SECONDS),
         )
         try:
-            clips = _synthesize_all(
-                engine, use_voice, segments, storage, settings, article_id, revision, on_progress
-            )
+            # progressive playback (loa/progress.py): the partial playlist while segments finish
+            with progress.Recorder(
+                storage, settings, article_id, revision, engine, use_voice, segments,
+                article.to_text(captions),
+            ) as recorder:
+                clips = _synthesize_all(
+                    engine, use_voice, segments, storage, settings, article_id, revision,
+                    recorder.chain(on_progress),
+                )
             break
         except EngineUnavailable as exc:
             if settings.engine != "auto" or engine.name == "espeak":
