@@ -115,6 +115,7 @@
       })
       .then(function (doc) {
         if (shown !== id) return;
+        if (doc.title) $("listen-title").textContent = doc.title;
         var segs = doc.segments || [], view = $("article-view");
         if (segs.length && String(segs.length) !== view.getAttribute("data-count")) {
           view.textContent = "";

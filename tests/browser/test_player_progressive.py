@@ -56,10 +56,10 @@ def test_progressive_start_then_whole_file_at_the_same_position(
     tag = uuid.uuid4().hex[:6]
     external_id = f"t3-{tag}"
     paragraphs = [p for p in text.split("\n")[1:] if p.strip()]
-    embed = script_tag(loa.base_url, site="dantri", external_id=external_id,
-                       target="#article-body")
-    url = site.add(f"/{external_id}.html",
-                   host_page(loa.base_url, article_html(paragraphs), embed=embed))
+    embed = script_tag(loa.base_url, site="dantri", external_id=external_id, target="#article-body")
+    url = site.add(
+        f"/{external_id}.html", host_page(loa.base_url, article_html(paragraphs), embed=embed)
+    )
     page = console.attach(context.new_page())
     if media_source == "no-mse":
         # as on iOS Safari: no MediaSource, the player chains the segment clips
@@ -69,8 +69,10 @@ def test_progressive_start_then_whole_file_at_the_same_position(
 
     posted = time.monotonic()
     with loa.client() as c:
-        r = c.post("/v1/articles", json={"text": text, "site": "dantri",
-                                         "external_id": external_id, "title": "Nhà ga T3"})
+        r = c.post(
+            "/v1/articles",
+            json={"text": text, "site": "dantri", "external_id": external_id, "title": "Nhà ga T3"},
+        )
     assert r.status_code == 202, r.text
     article_id = r.json()["id"]
     button = page.get_by_role("button", name="Đọc nội dung")
@@ -87,9 +89,7 @@ def test_progressive_start_then_whole_file_at_the_same_position(
     page.wait_for_function(
         "() => document.querySelector('loa-player')._loaPlayer.segs.length >= 3", timeout=30_000
     )
-    second = page.evaluate(
-        "() => document.querySelector('loa-player')._loaPlayer.segs[1].start"
-    )
+    second = page.evaluate("() => document.querySelector('loa-player')._loaPlayer.segs[1].start")
     page.wait_for_function(f"() => {POS} > {second + 0.5}", timeout=30_000)
     page.screenshot(path=str(screenshots / f"progressive-{media_source}.png"))
     assert status(loa, article_id) == "processing"
