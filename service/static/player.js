@@ -4,7 +4,7 @@
  *   <script src="LOA/player.js" data-article="LOA_ID" async></script>
  *   <div data-loa-player data-site="SITE" data-external-id="ID"></div>   (several per page)
  *
- * One global name: window.Loa = {mount(element), scan()}. Everything else lives in an open
+ * One global name, Loa: {mount(element), scan()}. Everything else lives in an open
  * Shadow DOM, so the host page's CSS cannot reach it. The sentence being read is highlighted on
  * the host page with the CSS Custom Highlight API ("loa-reading"), without changing its DOM.
  */

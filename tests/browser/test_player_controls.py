@@ -245,3 +245,13 @@ def test_embed_page_plays(
     page.wait_for_function(f"() => {POS.format(sel='loa-player')} > 0.3", timeout=20_000)
     page.screenshot(path=str(screenshots / "embed-page.png"))
     assert axe_violations(page) == []
+
+
+def test_one_global_name(loa: Stack, site: HostSite, context: Any, console: Any) -> None:
+    url = site.add("/blank.html", host_page(loa.base_url, "<p>Trang trống.</p>", embed=""))
+    page = console.attach(context.new_page())
+    page.goto(url)
+    before = set(page.evaluate("() => Object.keys(window)"))
+    page.add_script_tag(url=f"{loa.base_url}/player.js")
+    page.wait_for_function("() => !!window.Loa")
+    assert set(page.evaluate("() => Object.keys(window)")) - before == {"Loa"}
