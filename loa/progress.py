@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from loa.text.model import Segment
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
+WRITE_INTERVAL = 0.5  # seconds between rewrites of the partial playlist
 
 
 def progress_key(article_id: str, revision: int) -> str:
@@ -95,6 +97,7 @@ class Recorder:
         self.format: AudioFormat | None = None
         self.total_chars = sum(len(s.text) for s in segments) or 1
         self.done_chars = 0
+        self.last_write = 0.0
 
     def __enter__(self) -> Recorder:
         return self
@@ -122,7 +125,13 @@ class Recorder:
             while len(self.items) < min(done, len(self.segments)):
                 if not self._add(len(self.items)):
                     return
-            self._write()
+            t = time.monotonic()
+            # the first segment at once (it starts playback), then at most twice a second: the
+            # file grows with the article, and players ask once a second
+            last = len(self.items) == len(self.segments)
+            if len(self.items) == 1 or last or t - self.last_write >= WRITE_INTERVAL:
+                self._write()
+                self.last_write = t
         except Exception:  # progressive playback is a bonus: never fail the job for it
             logger.exception("article %s: could not record progress", self.article_id)
 

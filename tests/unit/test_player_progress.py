@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from loa import progress
 from loa.audio import mp3
 from loa.config import Settings
 from loa.engines.fake import FakeEngine
@@ -112,3 +114,30 @@ def test_bad_progress_file_reads_as_none() -> None:
     assert read_progress(storage, "c" * 32, 2) is None
     storage.write(progress_key("c" * 32, 2), json.dumps([1, 2]).encode())
     assert read_progress(storage, "c" * 32, 2) is None
+
+
+def test_rewrites_are_throttled_but_the_first_and_last_are_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    writes: list[int] = []
+    clock = iter(range(10_000))  # a tenth of a second a segment, whatever the machine
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock) / 10)
+
+    class Counting(MemoryStorage):
+        def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
+            if key.endswith(".json"):
+                writes.append(json.loads(data)["done"])
+            super().write(key, data, durable=durable)
+
+    engine = FakeEngine(ms_per_char=5)
+    storage = Counting()
+    text = " ".join(f"Câu số {n} của bài." for n in range(30))
+    article = extract_plain_text(text, title=None)
+    segments = prepare_segments(article, max_chars=engine.max_chars)
+    source = article.to_text(False)
+    recorder = Recorder(storage, Settings(), "d" * 32, 1, engine, "vi", segments, source)
+    for i, seg in enumerate(segments):
+        synthesize_segment(engine, "vi", seg.text, storage)
+        recorder.advance(i + 1)
+    assert writes[0] == 1 and writes[-1] == len(segments)
+    assert len(segments) > 10 and len(writes) <= len(segments) // 5 + 2
