@@ -360,7 +360,9 @@
         if (doc.status === "unknown" && Date.now() - me.born < 600000) waiting = true;
         if (waiting) {
           // back-off while nothing can be heard; steady while segments are arriving
-          me.delay = doc.playable ? 1000 : Math.min(me.delay * 1.5, 15000);
+          if (doc.status !== me.lastStatus) me.delay = 1000;
+          me.lastStatus = doc.status;
+          me.delay = doc.playable ? 1000 : Math.min(me.delay * 1.5, doc.status === "unknown" ? 15000 : 5000);
           me.timer = setTimeout(function () {
             me.poll();
           }, doc.playable ? 1000 : me.delay);
@@ -377,7 +379,10 @@
   P.update = function (doc) {
     var me = this, el = me.el;
     if (!doc.playable) {
-      if (!me.mode) me.host.setAttribute("data-loa-hidden", "");
+      // (a moment with nothing listed while the whole file is assembled keeps the button)
+      if (!me.mode && !(me.doc && doc.status === "processing")) {
+        me.host.setAttribute("data-loa-hidden", "");
+      }
       return;
     }
     var segs = doc.segments || [];
