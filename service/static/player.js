@@ -360,7 +360,7 @@
         if (doc.status === "unknown" && Date.now() - me.born < 600000) waiting = true;
         if (waiting) {
           // back-off while nothing can be heard; steady while segments are arriving
-          if (doc.status !== me.lastStatus) me.delay = 1000;
+          if (doc.status !== me.lastStatus) me.delay = 400;
           me.lastStatus = doc.status;
           me.delay = doc.playable ? 1000 : Math.min(me.delay * 1.5, doc.status === "unknown" ? 15000 : 5000);
           me.timer = setTimeout(function () {
