@@ -88,7 +88,12 @@ def tab_to(page: Any, name: str, limit: int = 30) -> None:
 
 
 def test_keyboard_only(
-    loa: Stack, site: HostSite, context: Any, console: Any, ready_article: dict[str, Any]
+    loa: Stack,
+    site: HostSite,
+    context: Any,
+    console: Any,
+    ready_article: dict[str, Any],
+    screenshots: Path,
 ) -> None:
     page = open_player(site, loa, context, console, ready_article)
     tab_to(page, "Đọc nội dung")
@@ -100,6 +105,10 @@ def test_keyboard_only(
     assert player_state(page)["main"] == "Phát"
 
     tab_to(page, "Vị trí phát")
+    page.screenshot(
+        path=str(screenshots / "keyboard-slider-focus.png"),
+        clip={"x": 0, "y": 0, "width": 1100, "height": 260},
+    )
     before = player_state(page)["time"]
     page.keyboard.press("ArrowRight")
     after = player_state(page)["time"]

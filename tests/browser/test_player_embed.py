@@ -68,6 +68,10 @@ def test_button_appears_once_audio_exists_then_plays_with_highlight(
     assert page.get_by_role("slider", name="Vị trí phát").count() == 1
     for name in ("Lùi 10 giây", "Tới 10 giây"):
         assert page.get_by_role("button", name=name).count() == 1
+    session = page.evaluate("""() => ({
+        title: navigator.mediaSession.metadata.title,
+        artist: navigator.mediaSession.metadata.artist})""")
+    assert session["title"] and session["artist"] == "langson"
     assert page.get_by_role("link", name="Tải về").get_attribute("href").endswith("download.mp3")
 
     # the highlight covers the sentence being heard
