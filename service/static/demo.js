@@ -99,8 +99,11 @@
     view.hidden = true;
     view.removeAttribute("data-count");
     follow(article.id);
+    var attr = function (v) {
+      return String(v).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    };
     var ext = article.external_id
-      ? 'data-site="' + article.site + '" data-external-id="' + article.external_id + '"'
+      ? 'data-site="' + attr(article.site) + '" data-external-id="' + attr(article.external_id) + '"'
       : 'data-article="' + article.id + '"';
     $("snippet").textContent =
       '<script src="' + base + '/player.js" ' + ext + ' data-target="#article-body" async></script>';

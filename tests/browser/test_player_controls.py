@@ -264,3 +264,32 @@ def test_one_global_name(loa: Stack, site: HostSite, context: Any, console: Any)
     page.add_script_tag(url=f"{loa.base_url}/player.js")
     page.wait_for_function("() => !!window.Loa")
     assert set(page.evaluate("() => Object.keys(window)")) - before == {"Loa"}
+
+
+def test_follow_toggle_scrolls_the_sentence_into_view(
+    loa: Stack, site: HostSite, context: Any, console: Any, ready_article: dict[str, Any]
+) -> None:
+    embed = script_tag(
+        loa.base_url, site="tinh", external_id=ready_article["external_id"], target="#article-body"
+    )
+    body = '<div style="height:2400px"></div>' + article_html(PARAGRAPHS)
+    url = site.add("/tall.html", host_page(loa.base_url, body, embed=embed))
+    page = console.attach(context.new_page())
+    page.goto(url)
+    page.get_by_role("button", name="Đọc nội dung").click()
+    page.wait_for_function(f"() => {POS.format(sel='loa-player')} > 0.3", timeout=20_000)
+    follow = page.get_by_role("checkbox", name="Cuộn theo câu đang đọc")
+    assert not follow.is_checked()  # off by default
+    page.wait_for_function("() => CSS.highlights.has('loa-reading')", timeout=20_000)
+    assert page.evaluate("() => window.scrollY") == 0
+    follow.check()
+    page.get_by_role("button", name="Tới 10 giây").click()  # the next sentence
+    page.wait_for_function("() => window.scrollY > 1000", timeout=20_000)
+    # the sentence being read ends up inside the viewport (once a smooth scroll ends)
+    page.wait_for_function(
+        """() => {
+        const r = [...CSS.highlights.get('loa-reading')][0].getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight;
+    }""",
+        timeout=10_000,
+    )
