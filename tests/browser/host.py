@@ -10,21 +10,10 @@ import html
 import threading
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 #: global CSS written with no thought for an embedded widget (and some malice)
-HOSTILE_CSS = """
-* { box-sizing: content-box !important; }
-html { font-size: 7px; }
-body { font: italic 30px/0.6 "Comic Sans MS", cursive; color: #eee; background: #fff;
-       letter-spacing: 4px; text-transform: uppercase; }
-div, span, button, a, svg, audio, select, label, input { all: unset; display: inline;
-       color: yellow !important; background: yellow !important; border: 9px dashed red;
-       padding: 30px; margin: -20px; width: 3px; height: 3px; font-size: 50px !important;
-       position: relative; top: 40px; transform: rotate(3deg); opacity: .5; }
-button { display: none !important; }
-loa-player, [data-loa-player] { display: none; visibility: hidden; }
-[hidden] { display: block !important; }
-"""
+HOSTILE_CSS = (Path(__file__).with_name("data") / "hostile.css").read_text(encoding="utf-8")
 
 
 class HostSite:
