@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, or_, select, update
 
+from loa import progress
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.registry import Selection, choose, fallback
@@ -277,6 +278,8 @@ def _process(
     storage = get_storage(settings)
     selection = choose(settings, job.voice)
 
+    record_progress = _Progress(settings, article_id, revision, on_progress)
+    recorders: list[progress.Recorder] = []
     while True:
 
         def prepared(segments: list[Segment], chosen: Selection = selection) -> None:
@@ -292,6 +295,24 @@ def _process(
                 title=article.title or job.title,
                 lease_until=now() + timedelta(seconds=LEASE_SECONDS),
             )
+            # progressive playback (loa/progress.py): the partial playlist while segments finish
+            recorders.append(
+                progress.Recorder(
+                    storage,
+                    settings,
+                    article_id,
+                    revision,
+                    chosen.engine,
+                    chosen.voice,
+                    segments,
+                    article.to_text(job.captions),
+                )
+            )
+
+        def on_segment(done: int, total: int) -> None:
+            if recorders:
+                recorders[-1].advance(done)
+            record_progress(done, total)
 
         try:
             rendered = render_article(
@@ -304,7 +325,7 @@ def _process(
                 captions=job.captions,
                 tags=job.tags,
                 on_prepared=prepared,
-                on_progress=_Progress(settings, article_id, revision, on_progress),
+                on_progress=on_segment,
             )
             break
         except EngineUnavailable as exc:
@@ -313,6 +334,10 @@ def _process(
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
             selection = next_selection
+        finally:
+            for recorder in recorders:  # done, failed or superseded: the final playlist takes over
+                recorder.close()
+            recorders.clear()
 
     key = article_audio_key(article_id, revision)
     _store(settings, storage, article_id, revision, key, rendered)
