@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loa.audio.assemble import assemble_into, common_format
+from loa.audio.assemble import assemble_into, clip_from_mp3, common_format
 from loa.audio.clip import AudioClip, AudioFormat
-from loa.audio.mp3 import describe, frames_duration
 from loa.audio.tags import id3_tag
 from loa.config import Settings
 from loa.engines.base import Engine
@@ -108,7 +107,7 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     cached = storage.read(key)
     if cached:
         try:
-            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+            return clip_from_mp3(cached)
         except ValueError:
             logger.warning("damaged cache entry %s; synthesizing again", key)
     clip = engine.synthesize(text, voice)
@@ -214,16 +213,22 @@ def render_article(
         raise InputError(NOTHING_SPEAKABLE, field="text")
     if on_prepared:
         on_prepared(segments)
-    formats: set[AudioFormat] = set()
-    for done, seg in enumerate(segments, start=1):
-        formats.add(synthesize_segment(engine, voice, seg.text, storage).format)
+    made: list[tuple[AudioFormat, float]] = []  # a segment's format and duration, no audio
+    for seg in segments:
+        clip = synthesize_segment(engine, voice, seg.text, storage)
+        made.append((clip.format, clip.duration))
+        del clip  # in the cache now; read back one at a time below
         if on_progress:
-            on_progress(done, len(segments))
+            on_progress(len(made), len(segments))
 
     def clips() -> Iterator[AudioClip]:
         """The clips again, one at a time, from the cache (made again if it lost one)."""
-        for seg in segments:
-            yield synthesize_segment(engine, voice, seg.text, storage)
+        for seg, (fmt, duration) in zip(segments, made, strict=True):
+            cached = storage.read(segment_cache_key(engine.name, voice, seg.text))
+            if cached:
+                yield AudioClip(mp3=cached, duration=duration, format=fmt)
+            else:
+                yield synthesize_segment(engine, voice, seg.text, storage)
 
     tags = tags or Tags()
     tag = id3_tag(
@@ -234,7 +239,9 @@ def render_article(
     )
     with storage.open_write(key) as out:
         out.write(tag)
-        layout = assemble_into(out, clips(), pauses_for(segments, settings), common_format(formats))
+        layout = assemble_into(
+            out, clips(), pauses_for(segments, settings), common_format(f for f, _ in made)
+        )
     playlist = build_playlist(
         segments, layout.offsets, layout.duration, source_text=article.to_text(captions)
     )

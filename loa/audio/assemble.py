@@ -76,10 +76,47 @@ def common_format(formats: Iterable[AudioFormat]) -> AudioFormat:
     return AudioFormat(sample_rate=first.sample_rate, channels=first.channels, bitrate_kbps=None)
 
 
-def _fits(clip: AudioFormat, stream: AudioFormat) -> bool:
-    """True when a clip of format ``clip`` may join a stream announced as ``stream``."""
-    same_shape = (clip.sample_rate, clip.channels) == (stream.sample_rate, stream.channels)
-    return same_shape and (stream.bitrate_kbps is None or clip.bitrate_kbps == stream.bitrate_kbps)
+def clip_from_mp3(data: bytes) -> AudioClip:
+    """A clip of stored MP3 ``data`` (e.g. a segment cache entry), parsed once: its format
+    and frame-counted duration. ValueError when it holds no audio frame."""
+    frames = mp3.audio_frames(data)
+    if not frames:
+        raise ValueError("no MP3 audio frames found")
+    first = frames[0].header
+    bitrates = {f.header.bitrate_kbps for f in frames}
+    fmt = AudioFormat(
+        sample_rate=first.sample_rate,
+        channels=first.channels,
+        bitrate_kbps=first.bitrate_kbps if len(bitrates) == 1 else None,
+    )
+    return AudioClip(mp3=data, duration=len(frames) * first.samples / first.sample_rate, format=fmt)
+
+
+def _check_frames(frames: Sequence[mp3.Frame], fmt: AudioFormat) -> None:
+    """ValueError unless the frames (one stream, as ``iter_frames`` yields them) fit ``fmt``."""
+    if not frames:
+        return
+    first = frames[0].header
+    if (first.sample_rate, first.channels) != (fmt.sample_rate, fmt.channels) or (
+        fmt.bitrate_kbps is not None
+        and any(f.header.bitrate_kbps != fmt.bitrate_kbps for f in frames)
+    ):
+        raise ValueError(f"a clip of {first.sample_rate} Hz cannot join a stream in {fmt}")
+
+
+def _write_frames(out: BinaryIO, data: bytes, frames: Sequence[mp3.Frame]) -> int:
+    """Write the frames' bytes, one write per run of adjacent frames; returns the count."""
+    view = memoryview(data)
+    written = 0
+    i = 0
+    while i < len(frames):
+        start, end = frames[i].offset, frames[i].end
+        i += 1
+        while i < len(frames) and frames[i].offset == end:
+            end = frames[i].end
+            i += 1
+        written += out.write(view[start:end])
+    return written
 
 
 def assemble_into(
@@ -92,9 +129,9 @@ def assemble_into(
 
     ``out`` is seekable and positioned where the Info frame goes (after an ID3 tag, if any);
     ``fmt`` is the format of the whole stream (``common_format`` of the clips' formats), and a
-    clip that does not fit it raises ValueError. ``clips`` is consumed one clip at a time.
-    Pauses are rounded to whole frames (within half a frame, ~13 ms at 22.05 kHz). Leaves
-    ``out`` positioned at the end of what it wrote.
+    clip whose frames do not fit it raises ValueError. ``clips`` is consumed one clip at a
+    time, each parsed once. Pauses are rounded to whole frames (within half a frame, ~13 ms at
+    22.05 kHz). Leaves ``out`` positioned at the end of what it wrote.
     """
     spf = mp3.samples_per_frame(fmt.sample_rate)
     header_at = out.tell()
@@ -107,16 +144,13 @@ def assemble_into(
     for clip in clips:
         if count >= len(pauses_after):
             raise ValueError(f"more clips than the {len(pauses_after)} pauses")
-        if not _fits(clip.format, fmt):
-            raise ValueError(f"a clip in {clip.format} cannot join a stream in {fmt}")
         frames = mp3.audio_frames(clip.mp3)
+        _check_frames(frames, fmt)
         duration = len(frames) * spf / fmt.sample_rate
         if abs(duration - clip.duration) > 1e-6:
             log.warning("clip claims %.3f s but holds %.3f s of frames", clip.duration, duration)
         offsets.append((frame_count * spf / fmt.sample_rate, duration))
-        view = memoryview(clip.mp3)
-        for f in frames:
-            audio_bytes += out.write(view[f.offset : f.end])
+        audio_bytes += _write_frames(out, clip.mp3, frames)
         frame_count += len(frames)
         pause = pauses_after[count]
         if pause > 0:
