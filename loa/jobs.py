@@ -277,6 +277,7 @@ def _process(
     lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
     selection = choose(settings, job.voice)
+    key = article_audio_key(article_id, revision)
 
     record_progress = _Progress(settings, article_id, revision, on_progress)
     recorders: list[progress.Recorder] = []
@@ -321,6 +322,7 @@ def _process(
                 selection.voice,
                 settings,
                 storage=storage,
+                key=key,
                 lexicon=lexicon,
                 captions=job.captions,
                 tags=job.tags,
@@ -334,12 +336,22 @@ def _process(
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
             selection = next_selection
+        except OSError:
+            # e.g. a DELETE removing the article's folder while the audio is written into it
+            _quit_if_gone(settings, storage, article_id, revision, key)
+            raise
+        except Superseded:
+            # deleted or re-posted while its segments were made: leave nothing of this job behind
+            # (its partial playlist may have created the article's folder)
+            for recorder in recorders:
+                recorder.close()
+            _discard(settings, storage, article_id, key)
+            raise
         finally:
             for recorder in recorders:  # done, failed or superseded: the final playlist takes over
                 recorder.close()
             recorders.clear()
 
-    key = article_audio_key(article_id, revision)
     _store(settings, storage, article_id, revision, key, rendered)
     if job.previous_revision and job.previous_revision != revision:
         _delete_older_audio(storage, article_id, job.previous_revision)
@@ -361,21 +373,25 @@ def _store(
     key: str,
     rendered: RenderedArticle,
 ) -> None:
-    """Write the audio, then mark this revision ready. Deleted or re-posted meanwhile: leave
-    no orphan audio (and no empty folder) behind, and end quietly (``Superseded``)."""
-    try:
-        storage.write(key, rendered.mp3)
-    except OSError:
-        # a DELETE removing the article's folder while we write into it
-        if _is_current(settings, article_id, revision):
-            raise
-        _discard(settings, storage, article_id, key)
-        raise Superseded(article_id) from None
+    """Mark this revision ready (``render_article`` has stored its audio). Deleted or
+    re-posted meanwhile: leave no orphan audio (and no empty folder) behind, and end quietly
+    (``Superseded``)."""
     try:
         _finish(settings, article_id, revision, key, rendered)
     except Superseded:
         _discard(settings, storage, article_id, key)
         raise
+
+
+def _quit_if_gone(
+    settings: Settings, storage: Storage, article_id: str, revision: int, key: str
+) -> None:
+    """After a storage error: if the article was deleted or re-posted meanwhile, remove what
+    this job wrote and end quietly (``Superseded``); otherwise return (the error stands)."""
+    if _is_current(settings, article_id, revision):
+        return
+    _discard(settings, storage, article_id, key)
+    raise Superseded(article_id) from None
 
 
 def _is_current(settings: Settings, article_id: str, revision: int) -> bool:
@@ -417,7 +433,7 @@ def _finish(
         duration=round(rendered.duration, 3),
         audio_key=key,
         audio_revision=revision,
-        audio_bytes=len(rendered.mp3),
+        audio_bytes=rendered.size,
         playlist=rendered.playlist,
         segments_done=len(rendered.segments),
         lease_until=None,

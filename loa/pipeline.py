@@ -2,20 +2,23 @@
 
 ``render_article`` is the one composition: the job, ``loa say`` and bench/ all call it. Each
 function here is plain: the Celery task, the CLI and the tests call the same code.
+
+Memory stays bounded by one clip, whatever the article's length: each synthesized clip goes to
+the segment cache as it is made (only its format is kept), and the finished MP3 is streamed into
+the store (tag, Info frame, then every clip read back from the cache in turn).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loa.audio.assemble import assemble
-from loa.audio.clip import AudioClip
-from loa.audio.mp3 import describe, frames_duration
-from loa.audio.tags import tag_mp3
+from loa.audio.assemble import assemble_into, clip_from_mp3, common_format
+from loa.audio.clip import AudioClip, AudioFormat
+from loa.audio.tags import id3_tag
 from loa.config import Settings
 from loa.engines.base import Engine
 from loa.errors import InputError
@@ -104,7 +107,7 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     cached = storage.read(key)
     if cached:
         try:
-            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+            return clip_from_mp3(cached)
         except ValueError:
             logger.warning("damaged cache entry %s; synthesizing again", key)
     clip = engine.synthesize(text, voice)
@@ -123,34 +126,31 @@ def pause_seconds(pause_after: str, settings: Settings) -> float:
     return 0.0
 
 
-@dataclass
-class ArticleAudio:
-    mp3: bytes
-    duration: float
-    playlist: dict[str, Any]
-
-
-def assemble_article(
-    segments: Sequence[Segment],
-    clips: Sequence[AudioClip],
-    settings: Settings,
-    *,
-    source_text: str,
-) -> ArticleAudio:
-    """Join the clips with pauses and build the playlist (text, start and duration a segment)."""
+def pauses_for(segments: Sequence[Segment], settings: Settings) -> list[float]:
+    """The silence after each segment; none after the last."""
     pauses = [pause_seconds(s.pause_after, settings) for s in segments]
     if pauses:
         pauses[-1] = 0.0
-    joined = assemble(list(clips), pauses)
+    return pauses
+
+
+def build_playlist(
+    segments: Sequence[Segment],
+    offsets: Sequence[tuple[float, float]],
+    duration: float,
+    *,
+    source_text: str,
+) -> dict[str, Any]:
+    """The playlist: text, start and duration a segment, and the total."""
     items: list[dict[str, Any]] = []
-    for seg, (start, duration) in zip(segments, joined.offsets, strict=True):
+    for seg, (start, seconds) in zip(segments, offsets, strict=True):
         items.append(
             {
                 "index": seg.index,
                 "text": source_text[seg.start : seg.end].strip(),
                 "spoken": seg.text,
                 "start": round(start, 3),
-                "duration": round(duration, 3),
+                "duration": round(seconds, 3),
                 "paragraph": seg.paragraph,
                 "sentence": seg.sentence,
                 "kind": seg.kind,
@@ -158,8 +158,7 @@ def assemble_article(
                 "char_end": seg.end,
             }
         )
-    playlist = {"duration": round(joined.duration, 3), "segments": items}
-    return ArticleAudio(mp3=joined.mp3, duration=joined.duration, playlist=playlist)
+    return {"duration": round(duration, 3), "segments": items}
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,8 @@ class Tags:
 
 @dataclass
 class RenderedArticle:
-    mp3: bytes  # tagged, ready to store or write
+    key: str  # where the tagged MP3 was stored
+    size: int  # its length in bytes
     duration: float
     playlist: dict[str, Any]
     segments: list[Segment]
@@ -190,17 +190,20 @@ def render_article(
     settings: Settings,
     *,
     storage: Storage,
+    key: str,
     lexicon: Mapping[str, str] | None = None,
     captions: bool = False,
     tags: Tags | None = None,
     on_prepared: Callable[[list[Segment]], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderedArticle:
-    """An article as one tagged MP3 and its playlist: prepare -> synthesize -> assemble -> tag.
+    """An article as one tagged MP3, stored at ``key`` in ``storage``, and its playlist:
+    prepare -> synthesize -> assemble -> tag.
 
-    ``storage`` holds the segment cache. ``on_prepared`` sees the segments before the first
-    engine call, ``on_progress`` (done, total) after each segment. Raises InputError (field
-    "text") when nothing in the article can be spoken; engine errors pass through.
+    ``storage`` also holds the segment cache. ``on_prepared`` sees the segments before the
+    first engine call, ``on_progress`` (done, total) after each segment. The MP3 appears at
+    ``key`` whole or not at all. Raises InputError (field "text") when nothing in the article
+    can be spoken; engine and storage errors pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
     segments = prepare_segments(
@@ -210,18 +213,36 @@ def render_article(
         raise InputError(NOTHING_SPEAKABLE, field="text")
     if on_prepared:
         on_prepared(segments)
-    clips: list[AudioClip] = []
+    made: list[tuple[AudioFormat, float]] = []  # a segment's format and duration, no audio
     for seg in segments:
-        clips.append(synthesize_segment(engine, voice, seg.text, storage))
+        clip = synthesize_segment(engine, voice, seg.text, storage)
+        made.append((clip.format, clip.duration))
+        del clip  # in the cache now; read back one at a time below
         if on_progress:
-            on_progress(len(clips), len(segments))
-    audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
+            on_progress(len(made), len(segments))
+
+    def clips() -> Iterator[AudioClip]:
+        """The clips again, one at a time, from the cache (made again if it lost one)."""
+        for seg, (fmt, duration) in zip(segments, made, strict=True):
+            cached = storage.read(segment_cache_key(engine.name, voice, seg.text))
+            if cached:
+                yield AudioClip(mp3=cached, duration=duration, format=fmt)
+            else:
+                yield synthesize_segment(engine, voice, seg.text, storage)
+
     tags = tags or Tags()
-    mp3 = tag_mp3(
-        audio.mp3,
+    tag = id3_tag(
         title=tags.title or article.title or "Loa",
         artist=tags.artist,
         album=tags.album,
         date=tags.date,
     )
-    return RenderedArticle(mp3, audio.duration, audio.playlist, segments)
+    with storage.open_write(key) as out:
+        out.write(tag)
+        layout = assemble_into(
+            out, clips(), pauses_for(segments, settings), common_format(f for f, _ in made)
+        )
+    playlist = build_playlist(
+        segments, layout.offsets, layout.duration, source_text=article.to_text(captions)
+    )
+    return RenderedArticle(key, len(tag) + layout.size, layout.duration, playlist, segments)

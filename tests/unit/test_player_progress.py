@@ -13,7 +13,7 @@ from loa import progress
 from loa.audio import mp3
 from loa.config import Settings
 from loa.engines.fake import FakeEngine
-from loa.pipeline import assemble_article, prepare_segments, synthesize_segment
+from loa.pipeline import prepare_segments, render_article, synthesize_segment
 from loa.progress import Recorder, clip_with_pause, progress_key, read_progress
 from loa.storage.memory import MemoryStorage
 from loa.text.extract import extract_plain_text
@@ -56,7 +56,11 @@ def test_progressive_timings_and_bytes_are_the_final_files(paragraphs: list[list
     settings, storage, segments, clips, source, _ = run(paragraphs)
     partial = read_progress(storage, "a" * 32, 1)
     assert partial is not None and partial["done"] == partial["total"] == len(segments)
-    final = assemble_article(segments, clips, settings, source_text=source)
+    article = extract_plain_text("\n\n".join(" ".join(p) for p in paragraphs), title=None)
+    final = render_article(
+        article, FakeEngine(ms_per_char=20), "vi", settings, storage=storage, key="final.mp3"
+    )
+    final_mp3 = storage.read("final.mp3") or b""
     for got, want in zip(partial["segments"], final.playlist["segments"], strict=True):
         assert (got["start"], got["duration"], got["text"]) == (
             want["start"],
@@ -68,8 +72,8 @@ def test_progressive_timings_and_bytes_are_the_final_files(paragraphs: list[list
     joined = b"".join(
         clip_with_pause(storage.read(s["clip"]) or b"", s["pause_ms"]) for s in partial["segments"]
     )
-    frames = mp3.audio_frames(final.mp3)
-    assert joined == b"".join(final.mp3[f.offset : f.end] for f in frames)
+    frames = mp3.audio_frames(final_mp3)
+    assert joined == b"".join(final_mp3[f.offset : f.end] for f in frames)
 
 
 def test_pauses_follow_sentences_and_paragraphs_and_the_last_has_none() -> None:
