@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loa import counters
 from loa.audio.assemble import assemble
 from loa.audio.mp3 import describe, frames_duration
 from loa.config import Settings
@@ -104,10 +106,14 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     cached = storage.read(key)
     if cached:
         try:
-            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+            hit = AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+            counters.add(counters.CACHE_HITS, engine.name)
+            return hit
         except ValueError:
             logger.warning("damaged cache entry %s; synthesizing again", key)
+    started = time.perf_counter()
     clip = engine.synthesize(text, voice)
+    counters.record_synthesis(engine.name, time.perf_counter() - started)
     # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
     storage.write(key, clip.mp3, durable=False)
     return clip

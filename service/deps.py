@@ -27,7 +27,11 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"``: the session is closed (its connection back in the pool) as soon as the
+#: endpoint returns, before the answer is sent. With the default scope it would stay open while a
+#: slow client downloads the audio, and a few such clients would hold every connection.
+#: FastAPI runs the close in a thread outside the endpoint thread pool, so it never waits for one.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_app_storage(settings: SettingsDep) -> Storage:
@@ -46,11 +50,21 @@ def require_api_key(request: Request, settings: SettingsDep) -> None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "this endpoint needs Authorization: Bearer <key>",
-                       field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "this endpoint needs Authorization: Bearer <key>",
+            field="Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not any(hmac.compare_digest(token.encode(), k.encode()) for k in keys):
-        raise ApiError(401, "unauthorized", "the API key is not valid", field="Authorization",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "the API key is not valid",
+            field="Authorization",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
 
 
 WriteAccess = Depends(require_api_key)

@@ -7,6 +7,7 @@ import threading
 
 from celery.signals import worker_process_init, worker_ready
 
+from loa import counters
 from loa.config import get_settings
 from loa.engines.base import Engine
 from loa.errors import EngineUnavailable
@@ -38,6 +39,7 @@ def _run(task, article_id: str, revision: int, settings) -> str:  # type: ignore
             mark_failed(settings, article_id, revision, f"engine unavailable: {exc}")
             return "failed"
         countdown = min(300, 5 * 2**task.request.retries)
+        counters.add(counters.RETRIES)
         raise task.retry(countdown=countdown, exc=exc) from None
     except Exception as exc:  # never leave an article silently stuck
         logger.exception("article %s: unexpected error", article_id)

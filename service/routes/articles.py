@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from loa.jobs import as_utc
 from loa.storage.models import Article
+from service.accel import audio_response
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
+from service.links import article_links
 from service.queue import enqueue_article
 from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
 
@@ -41,12 +43,7 @@ def _load(session, article_id: str) -> Article:  # type: ignore[no-untyped-def]
 
 
 def _links(request: Request, article_id: str) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
-    return {
-        "self": f"{base}/v1/articles/{article_id}",
-        "audio": f"{base}/v1/articles/{article_id}/audio.mp3",
-        "playlist": f"{base}/v1/articles/{article_id}/playlist.json",
-    }
+    return article_links(request.app.state.settings, article_id)
 
 
 def to_public(request: Request, row: Article) -> ArticlePublic:
@@ -216,7 +213,11 @@ AUDIO_RESPONSES: dict[int | str, dict] = {
 @router.get("/{article_id}/audio.mp3", response_class=FileResponse,
             responses=AUDIO_RESPONSES, operation_id="get_article_audio")
 def get_audio(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> Response:
     row = _load(session, article_id)
     if not row.audio_key:
@@ -232,13 +233,7 @@ def get_audio(
     }
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return FileResponse(
-        path,
-        media_type="audio/mpeg",
-        headers=headers,
-        filename=f"{row.id}.mp3",
-        content_disposition_type="inline",
-    )
+    return audio_response(settings, row.audio_key, path, headers, f"{row.id}.mp3")
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
