@@ -13,7 +13,7 @@ from loa.config import Settings, get_settings
 from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.metrics import Metrics
-from service.middleware import BodySizeLimit, ConcurrencyLimit, RequestMetrics
+from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
 from service.routes import articles, health, sites
 from service.routes import metrics as metrics_route
 from service.schemas import ErrorResponse
@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     app.state.metrics = Metrics(settings)
-    # the last added runs first: metrics see every answer, 503s included
+    # the last added runs first: metrics see every answer, 503s included; the gate is inside
+    # the body reader, so a slow body holds no slot
+    app.add_middleware(AdmissionGate, slots=settings.api_threads)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout
     )

@@ -118,6 +118,47 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
+class AdmissionGate:
+    """At most ``slots`` requests inside the application at once, ``slots`` being the size of
+    the endpoint thread pool and of the database pool.
+
+    Why: a sync endpoint takes a thread, then a database connection, and after it returns
+    FastAPI needs a thread again (to serialize the answer, to close the session) while the
+    connection is still checked out. With more requests inside than threads, requests holding
+    connections wait for threads held by requests waiting for connections: the lock-up of
+    issue 7. Admitted requests never outnumber threads or connections, so none of them waits
+    on the other; the rest wait here, holding neither. A slot is given back when the answer
+    starts (the session is closed by then: ``SessionDep`` has ``scope="function"``), so
+    streaming audio to a slow client holds no slot."""
+
+    def __init__(self, app: ASGIApp, slots: int) -> None:
+        self.app = app
+        self.slots = asyncio.Semaphore(slots)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.slots.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.slots.release()
+
+        async def releasing_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, releasing_send)
+        finally:
+            release()
+
+
 class ConcurrencyLimit:
     """At most ``max_requests`` HTTP requests in progress; past that, 503 with Retry-After at
     once (nothing is queued). /metrics and /healthz are exempt so an overloaded server can
