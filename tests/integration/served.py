@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from loa.runtime import free_port, stop_process
 from tests.integration.stack import API_KEY, reset_postgres
@@ -127,3 +129,53 @@ def loa_serve(tmp: Path, **extra_env: str) -> Iterator[Served]:
         yield served
     finally:
         stop_process(proc, timeout=30)
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def nginx_in_front(tmp: Path, api_port: int, audio_dir: Path) -> Iterator[str]:
+    """deploy/nginx.conf, run for real with its upstream, audio directory, port and scratch
+    paths pointed at this test's; yields nginx's base URL."""
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    port = free_port()
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    replacements = {
+        "server api:8000;": f"server 127.0.0.1:{api_port};",
+        "alias /data/audio/;": f"alias {audio_dir}/;",
+        "listen 8080;": f"listen 127.0.0.1:{port};",
+        "pid /tmp/nginx.pid;": f"pid {tmp}/nginx.pid;",
+        "/tmp/nginx-body": f"{tmp}/nginx-body",
+        "/tmp/nginx-proxy": f"{tmp}/nginx-proxy",
+    }
+    for old, new in replacements.items():
+        assert old in conf, f"deploy/nginx.conf no longer has {old!r}"
+        conf = conf.replace(old, new)
+    if os.geteuid() == 0:  # nginx's workers would run as nobody, who cannot enter tmp dirs
+        conf = "user root;\n" + conf
+    path = tmp / "nginx.conf"
+    path.write_text(conf)
+    log = open(tmp / "nginx.log", "ab")  # noqa: SIM115 - kept open for the process
+    proc = subprocess.Popen(
+        [nginx, "-c", str(path), "-p", str(tmp), "-g", "daemon off;"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/metrics", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, (tmp / "nginx.log").read_text()
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        yield base
+    finally:
+        stop_process(proc)

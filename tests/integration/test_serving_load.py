@@ -8,11 +8,12 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.integration.served import Served, loa_serve
+from tests.integration.served import Served, loa_serve, nginx_in_front
 from tests.integration.stack import API_KEY
 
 READERS = 300
@@ -29,17 +30,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield s
 
 
-def ready_article(served: Served) -> tuple[str, int]:
+def ready_article(served: Served) -> str:
     text = " ".join(f"Câu thứ {i} của bài đọc thử, có đủ chữ để thành tệp lớn." for i in range(80))
     with served.client() as c:
         r = c.post("/v1/articles", json={"title": "Tải", "text": text})
         assert r.status_code == 202, r.text
     body = served.wait_status(r.json()["id"], ("ready", "failed"))
     assert body["status"] == "ready", body
+    return str(body["id"])
+
+
+def audio_size(served: Served, article_id: str) -> int:
     with served.client() as c:
-        size = int(c.head(f"/v1/articles/{body['id']}/audio.mp3").headers["content-length"])
+        size = int(c.head(f"/v1/articles/{article_id}/audio.mp3").headers["content-length"])
     assert size > 4 * RANGE_BYTES
-    return str(body["id"]), size
+    return size
 
 
 async def read(client: httpx.AsyncClient, i: int, article_id: str, size: int) -> int:
@@ -83,7 +88,8 @@ async def storm(base_url: str, article_id: str, size: int, ids: list[str]) -> Co
 
 
 def test_300_concurrent_reads_and_50_publishes_without_a_5xx(served: Served) -> None:
-    article_id, size = ready_article(served)
+    article_id = ready_article(served)
+    size = audio_size(served, article_id)
     published: list[str] = []
     outcomes = asyncio.run(storm(served.base_url, article_id, size, published))
     assert sum(outcomes.values()) == READERS + PUBLISHERS
@@ -94,3 +100,37 @@ def test_300_concurrent_reads_and_50_publishes_without_a_5xx(served: Served) -> 
     for published_id in published:  # and every published article is made
         assert served.wait_status(published_id, ("ready", "failed"))["status"] == "ready"
     assert "Exception in ASGI application" not in served.log()
+
+
+def test_behind_nginx_the_audio_bytes_come_from_nginx(tmp_path: Path) -> None:
+    """The production layout: with LOA_ACCEL_REDIRECT_PREFIX the API answers audio requests
+    with headers only, and nginx (deploy/nginx.conf) sends the file, ranges included."""
+    with loa_serve(
+        tmp_path / "loa", LOA_ENGINE="fake", LOA_ACCEL_REDIRECT_PREFIX="/_audio/"
+    ) as served:
+        article_id = ready_article(served)
+        direct = httpx.get(f"{served.base_url}/v1/articles/{article_id}/audio.mp3")
+        assert direct.status_code == 200 and direct.content == b""  # Python sent no bytes
+        redirect = direct.headers["x-accel-redirect"]
+        assert redirect.startswith("/_audio/articles/")
+        audio_file = tmp_path / "loa" / "data" / "audio" / redirect.removeprefix("/_audio/")
+        whole = audio_file.read_bytes()
+        size = len(whole)
+        assert size > 4 * RANGE_BYTES
+        nginx_tmp = tmp_path / "nginx"
+        nginx_tmp.mkdir()
+        port = int(served.base_url.rsplit(":", 1)[1])
+        with nginx_in_front(nginx_tmp, port, tmp_path / "loa" / "data" / "audio") as web:
+            url = f"{web}/v1/articles/{article_id}/audio.mp3"
+            full = httpx.get(url)
+            assert full.status_code == 200 and full.content == whole
+            assert full.headers["content-type"] == "audio/mpeg"
+            assert "x-accel-redirect" not in full.headers
+            part = httpx.get(url, headers={"Range": "bytes=1000-66535"})
+            assert part.status_code == 206
+            assert part.content == whole[1000:66536]
+            assert part.headers["content-range"] == f"bytes 1000-66535/{size}"
+            # the internal location is not reachable from outside
+            assert httpx.get(f"{web}{redirect}").status_code == 404
+            status = httpx.get(f"{web}/v1/articles/{article_id}").json()
+            assert status["status"] == "ready"
