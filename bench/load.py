@@ -21,6 +21,7 @@ import asyncio
 import json
 import multiprocessing
 import random
+import re
 import sys
 import tempfile
 import time
@@ -41,24 +42,23 @@ AUTH = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"
 
 
 def article_texts(count: int) -> list[str]:
-    """``count`` distinct articles of about equal length, cut at paragraph boundaries from the
+    """``count`` distinct articles of about equal length, cut at sentence ends from the
     corpus's expected article texts (no sentence appears twice, so no segment is cached)."""
-    paragraphs = [
-        p.strip()
-        for path in sorted(CORPUS.glob("*.expected.txt"))
-        for p in path.read_text(encoding="utf-8").split("\n")
-        if len(p.strip()) > 40
-    ]
-    total = sum(len(p) for p in paragraphs)
-    target = total / count
+    text = " ".join(
+        path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.expected.txt"))
+    )
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 20]
+    total = sum(len(s) for s in sentences)
     texts: list[str] = []
     current: list[str] = []
-    for p in paragraphs:
-        current.append(p)
-        if sum(len(c) for c in current) >= target and len(texts) < count - 1:
-            texts.append("\n".join(current))
+    done = 0
+    for sentence in sentences:
+        current.append(sentence)
+        done += len(sentence)
+        if done >= total * (len(texts) + 1) / count and len(texts) < count - 1:
+            texts.append(" ".join(current))
             current = []
-    texts.append("\n".join(current))
+    texts.append(" ".join(current))
     return texts
 
 
@@ -158,15 +158,21 @@ def main() -> int:
     reads: Tally = result["reads"]
     posts: Tally = result["posts"]
     per_hour = len(texts) / result["seconds"] * 3600
-    print(f"readers: {args.readers} (a request, then {args.reader_pause:g} s pause), "
-          f"{len(reads.latencies)} reads: errors {reads.failures((200, 206))}, "
-          f"p50 {reads.percentile(50) * 1000:.0f} ms, p99 {reads.percentile(99) * 1000:.0f} ms "
-          f"(statuses {dict(sorted(reads.statuses.items()))}, exceptions {reads.errors})")  # fmt: skip
-    print(f"publishes: {len(posts.latencies)}: errors {posts.failures((202,))}, "
-          f"p50 {posts.percentile(50) * 1000:.0f} ms, p99 {posts.percentile(99) * 1000:.0f} ms; "
-          f"ready {statuses.count('ready')}, failed {statuses.count('failed')}")  # fmt: skip
-    print(f"all {len(texts)} ready after {result['seconds']:.1f} s = {per_hour:.0f} articles/hour "
-          f"= {per_hour / raw_per_hour:.0%} of the raw baseline ({raw_per_hour:.0f}/hour)")  # fmt: skip
+    print(
+        f"readers: {args.readers} (a request, then {args.reader_pause:g} s pause), "
+        f"{len(reads.latencies)} reads: errors {reads.failures((200, 206))}, "
+        f"p50 {reads.percentile(50) * 1000:.0f} ms, p99 {reads.percentile(99) * 1000:.0f} ms "
+        f"(statuses {dict(sorted(reads.statuses.items()))}, exceptions {reads.errors})"
+    )
+    print(
+        f"publishes: {len(posts.latencies)}: errors {posts.failures((202,))}, "
+        f"p50 {posts.percentile(50) * 1000:.0f} ms, p99 {posts.percentile(99) * 1000:.0f} ms; "
+        f"ready {statuses.count('ready')}, failed {statuses.count('failed')}"
+    )
+    print(
+        f"all {len(texts)} ready after {result['seconds']:.1f} s = {per_hour:.0f} articles/hour"
+        f" = {per_hour / raw_per_hour:.0%} of the raw baseline ({raw_per_hour:.0f}/hour)"
+    )
     return 0
 
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
         description="TEST ONLY: comma-separated hosts/IPs exempt from the SSRF address checks.",
     )
     worker_concurrency: int = Field(default=2, gt=0)
+    worker_nice: int = Field(
+        default=10, ge=0, le=19, description="Niceness of workers started by loa serve."
+    )
     task_max_retries: int = Field(default=5, ge=0)
     log_level: str = "INFO"
     # serving (see README "Production")

@@ -267,7 +267,12 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> i
         else:
             wait_for_redis(redis_url)
         env["REDIS_URL"] = redis_url
-        supervisor.add("worker", lambda: subprocess.Popen(worker_command(settings), env=env))
+        supervisor.add(
+            "worker",
+            lambda: subprocess.Popen(
+                worker_command(settings), env=env, preexec_fn=_lower_priority(settings)
+            ),
+        )
         supervisor.add("api", lambda: subprocess.Popen(api_command(host, port), env=env))
         api = supervisor.children["api"].proc
         if api is not None and _wait_http(f"http://{host}:{port}/healthz", api, 30):
@@ -288,6 +293,16 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> i
         supervisor.stop_all()
         for p in resends:
             stop_process(p)
+
+
+def _lower_priority(settings: Settings) -> Callable[[], None]:
+    """Workers run ``LOA_WORKER_NICE`` steps below the API: synthesis is CPU-bound, and when it
+    shares the cores with the API, listeners' requests must not wait behind it."""
+
+    def lower() -> None:
+        os.nice(settings.worker_nice)
+
+    return lower
 
 
 def _interrupt(signum: int, frame: object) -> None:

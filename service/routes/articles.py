@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from loa.jobs import as_utc
 from loa.storage.models import Article
-from service.accel import audio_response
+from service.accel import audio_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
 from service.links import article_links
@@ -219,13 +219,17 @@ def get_audio(
     storage: StorageDep,
     settings: SettingsDep,
 ) -> Response:
-    row = _load(session, article_id)
-    if not row.audio_key:
-        raise _not_ready(row)
-    path = storage.local_path(row.audio_key)
-    if path is None:
-        raise _not_ready(row)
-    etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+    audio = recent_audio(article_id)  # no database round trip per range request
+    if audio is None:
+        row = _load(session, article_id)
+        if not row.audio_key:
+            raise _not_ready(row)
+        path = storage.local_path(row.audio_key)
+        if path is None:
+            raise _not_ready(row)
+        etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+        audio = remember_audio(row.id, row.audio_key, path, etag)
+    etag = audio.etag
     headers = {
         "ETag": etag,
         "Cache-Control": "public, max-age=60, must-revalidate",
@@ -233,7 +237,7 @@ def get_audio(
     }
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return audio_response(settings, row.audio_key, path, headers, f"{row.id}.mp3")
+    return audio_response(settings, audio.key, audio.path, headers, f"{article_id}.mp3")
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
