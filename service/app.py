@@ -10,21 +10,12 @@ from fastapi import FastAPI
 
 from loa.config import Settings, get_settings
 from loa.logs import configure_logging
+from service import openapi
 from service.errors import install_error_handlers
 from service.middleware import BodySizeLimit
 from service.routes import articles, health, sites
-from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
-
-#: Every error answer has the same JSON shape (ErrorResponse); listed once for the OpenAPI docs.
-ERROR_STATUSES = {
-    400: "Body is not valid JSON or UTF-8",
-    401: "Missing or invalid API key (writes)",
-    404: "Unknown id",
-    413: "Request body too large",
-    422: "A field is missing or invalid; `error.field` names it",
-}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,10 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Vietnamese articles to audio: read-aloud buttons, playlists, podcast feeds.",
         version="0.1.0",
         lifespan=lifespan,
-        responses={
-            status: {"model": ErrorResponse, "description": description}
-            for status, description in ERROR_STATUSES.items()
-        },
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -58,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sites.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    openapi.install(app, settings)  # error answers are documented per route (service/openapi.py)
     return app
 
 
