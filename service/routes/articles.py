@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
@@ -20,8 +19,7 @@ from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
 from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
-from service.ranged_file import RangedFileResponse
-from service.ranges import Partial, Unsatisfiable, content_range, http_date, select_ranges
+from service.ranged_file import serve_file
 from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -281,54 +279,15 @@ def get_audio(
         stat = None
     if path is None or stat is None:
         raise _not_ready(row)
-    etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
-    modified = datetime.fromtimestamp(stat.st_mtime, UTC)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": http_date(modified),
-        "Cache-Control": "public, max-age=60, must-revalidate",
-        "Accept-Ranges": "bytes",
-    }
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    decision = select_ranges(
-        request.method,
-        request.headers.get("range"),
-        request.headers.get("if-range"),
-        size=stat.st_size,
-        etag=etag,
-        last_modified=modified,
-    )
-    if isinstance(decision, Unsatisfiable):
-        raise ApiError(
-            416,
-            "range_not_satisfiable",
-            f"no requested range starts inside the file ({stat.st_size} bytes)",
-            field="Range",
-            headers={"Content-Range": f"bytes */{stat.st_size}", **headers},
-        )
-    ranges = decision.ranges if isinstance(decision, Partial) else ()
-    if len(ranges) == 1:
-        headers["Content-Range"] = content_range(ranges[0], stat.st_size)
-    return RangedFileResponse(
+    return serve_file(
+        request,
         path,
-        ranges=ranges,
-        stat_result=stat,
+        stat,
+        etag=f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"',
         media_type="audio/mpeg",
-        headers=headers,
         filename=f"{row.id}.mp3",
-        content_disposition_type="inline",
+        headers={"Cache-Control": "public, max-age=60, must-revalidate"},
     )
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    """If-None-Match uses the weak comparison (RFC 9110 section 13.1.2)."""
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return etag in candidates
 
 
 @router.get(
