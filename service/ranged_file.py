@@ -70,6 +70,7 @@ def serve_file(
     media_type: str,
     filename: str,
     headers: Mapping[str, str] | None = None,
+    content_disposition_type: str = "inline",
 ) -> Response:
     """A file answered as RFC 9110 says: 304 when If-None-Match matches ``etag`` (weak
     comparison), else 200 or 206 per ``select_ranges``; a set of ranges none of which is
@@ -113,7 +114,7 @@ def serve_file(
         media_type=media_type,
         headers=answer_headers,
         filename=filename,
-        content_disposition_type="inline",
+        content_disposition_type=content_disposition_type,
     )
 
 

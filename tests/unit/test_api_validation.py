@@ -493,14 +493,27 @@ def test_documented_statuses_per_operation(client: TestClient) -> None:
         for name, operation in _operations(_document(client)).items()
     }
     audio = "/v1/articles/{article_id}/audio.mp3"
-    assert statuses["POST /v1/articles"] == [200, 202, 400, 401, 413, 422, 503]
+    assert statuses["POST /v1/articles"] == [200, 202, 400, 401, 408, 413, 422, 503]
     assert statuses[f"GET {audio}"] == [200, 206, 304, 404, 409, 416, 503]
     assert statuses[f"HEAD {audio}"] == [200, 304, 404, 409, 503]
     assert statuses["GET /v1/articles/{article_id}/playlist.json"] == [200, 404, 409, 503]
     assert statuses["GET /v1/articles/{article_id}"] == [200, 404, 503]
     assert statuses["DELETE /v1/articles/{article_id}"] == [204, 401, 404, 503]
     assert statuses["GET /v1/sites/{site}/lexicon"] == [200, 422, 503]
-    assert statuses["PUT /v1/sites/{site}/lexicon"] == [200, 400, 401, 413, 422, 503]
+    assert statuses["PUT /v1/sites/{site}/lexicon"] == [200, 400, 401, 408, 413, 422, 503]
+    # the player's public reads and pages
+    for name in ("GET /v1/player/articles/{article_id}",):
+        assert statuses[name] == [200, 404, 503]
+    for name in ("GET /v1/player/lookup", "GET /v1/player/recent"):
+        assert statuses[name] == [200, 422, 503]
+    assert statuses["GET /v1/clips/{key}"] == [200, 206, 304, 404, 416, 422, 503]
+    download = "GET /v1/player/articles/{article_id}/download.mp3"
+    assert statuses[download] == [200, 206, 304, 404, 409, 416, 503]
+    for page in ("/player.js", "/"):
+        assert statuses[f"GET {page}"] == statuses[f"HEAD {page}"] == [200, 304, 503]
+    for page in ("/static/{name}", "/embed/{article_id}"):
+        assert statuses[f"GET {page}"] == statuses[f"HEAD {page}"] == [200, 304, 404, 503]
+    assert statuses["GET /metrics"] == [200, 503]
 
 
 def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFactory) -> None:
