@@ -22,7 +22,7 @@ from service.links import article_links
 from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
-from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
+from service.schemas import ArticleCreate, ArticleLinks, ArticlePublic, PlaylistPublic, Progress
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -62,9 +62,9 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         site=row.site,
         external_id=row.external_id,
         title=row.title,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]  # a str column; pydantic checks the Literal
         revision=row.revision,
-        progress={"done": row.segments_done, "total": row.segments_total},  # type: ignore[arg-type]
+        progress=Progress(done=row.segments_done, total=row.segments_total),
         duration=row.duration,
         engine=row.engine,
         engine_note=row.engine_note,
@@ -73,7 +73,7 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         audio_revision=row.audio_revision,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
-        links=_links(request, row.id),  # type: ignore[arg-type]
+        links=ArticleLinks(**_links(request, row.id)),
     )
 
 
