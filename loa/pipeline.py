@@ -6,14 +6,19 @@ function here is plain: the Celery task, the CLI and the tests call the same cod
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from loa.audio.assemble import assemble
+from loa.audio.chapters import Chapter, add_chapters, chapter_title
 from loa.audio.clip import AudioClip
+from loa.audio.gain import normalize_measured
+from loa.audio.loudness import Loudness, SegmentLoudness, combine_segments, measure_segment
 from loa.audio.mp3 import describe, frames_duration
 from loa.audio.tags import tag_mp3
 from loa.config import Settings
@@ -23,7 +28,7 @@ from loa.storage.base import Storage
 from loa.storage.keys import segment_cache_key
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
-from loa.text.model import ExtractedArticle, Segment
+from loa.text.model import Block, ExtractedArticle, Segment
 from loa.text.normalize import find_abbreviation_definitions, normalize
 from loa.text.segment import segment_article
 
@@ -98,9 +103,16 @@ def prepare_segments(
     return segment_article(article, max_chars=max_chars, normalize=normalizer, captions=captions)
 
 
+def cache_name(engine: Engine) -> str:
+    """The engine's name in segment cache keys: with its finishing parameters, when it
+    finishes PCM itself (espeak), so a changed loudness target never reuses old clips."""
+    finishing = str(getattr(engine, "finishing", "") or "")
+    return f"{engine.name}-{finishing}" if finishing else engine.name
+
+
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
-    key = segment_cache_key(engine.name, voice, text)
+    key = segment_cache_key(cache_name(engine), voice, text)
     cached = storage.read(key)
     if cached:
         try:
@@ -111,6 +123,30 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
     storage.write(key, clip.mp3, durable=False)
     return clip
+
+
+def loudness_key(clip_key: str) -> str:
+    """Where a cached clip's loudness measurement is kept: beside it."""
+    return clip_key.removesuffix(".mp3") + ".loudness.json"
+
+
+def segment_loudness(
+    engine: Engine, voice: str, text: str, clip: AudioClip, storage: Storage
+) -> SegmentLoudness:
+    """The clip's loudness measurement (``loa.audio.loudness.measure_segment``), measured once
+    when the clip is made and kept beside it in the cache."""
+    key = loudness_key(segment_cache_key(cache_name(engine), voice, text))
+    stored = storage.read(key)
+    if stored:
+        try:
+            record = SegmentLoudness.from_json(json.loads(stored))
+            if abs(record.duration - clip.duration) < 0.2:
+                return record
+        except (ValueError, KeyError, TypeError):
+            logger.warning("damaged loudness record %s; measuring again", key)
+    record = measure_segment(clip.mp3)
+    storage.write(key, json.dumps(record.to_json()).encode(), durable=False)
+    return record
 
 
 def pause_seconds(pause_after: str, settings: Settings) -> float:
@@ -128,6 +164,7 @@ class ArticleAudio:
     mp3: bytes
     duration: float
     playlist: dict[str, Any]
+    offsets: list[tuple[float, float]] = dataclasses.field(default_factory=list)
 
 
 def assemble_article(
@@ -136,18 +173,23 @@ def assemble_article(
     settings: Settings,
     *,
     source_text: str,
+    reader_texts: Sequence[str | None] | None = None,
 ) -> ArticleAudio:
-    """Join the clips with pauses and build the playlist (text, start and duration a segment)."""
+    """Join the clips with pauses and build the playlist (text, start and duration a segment).
+
+    ``reader_texts[i]``, when given and not None, is segment i's text as the reader sees it
+    (for an intro or outro, which is not part of ``source_text``)."""
     pauses = [pause_seconds(s.pause_after, settings) for s in segments]
     if pauses:
         pauses[-1] = 0.0
     joined = assemble(list(clips), pauses)
     items: list[dict[str, Any]] = []
-    for seg, (start, duration) in zip(segments, joined.offsets, strict=True):
+    texts = list(reader_texts) if reader_texts is not None else [None] * len(segments)
+    for seg, (start, duration), own in zip(segments, joined.offsets, texts, strict=True):
         items.append(
             {
                 "index": seg.index,
-                "text": source_text[seg.start : seg.end].strip(),
+                "text": (own if own is not None else source_text[seg.start : seg.end]).strip(),
                 "spoken": seg.text,
                 "start": round(start, 3),
                 "duration": round(duration, 3),
@@ -159,7 +201,9 @@ def assemble_article(
             }
         )
     playlist = {"duration": round(joined.duration, 3), "segments": items}
-    return ArticleAudio(mp3=joined.mp3, duration=joined.duration, playlist=playlist)
+    return ArticleAudio(
+        mp3=joined.mp3, duration=joined.duration, playlist=playlist, offsets=joined.offsets
+    )
 
 
 @dataclass(frozen=True)
@@ -170,6 +214,8 @@ class Tags:
     artist: str | None = None
     album: str | None = None
     date: str | dt.date | dt.datetime | None = None
+    cover: bytes | None = None  # the site's artwork (APIC)
+    cover_type: str = "image/png"
 
 
 @dataclass
@@ -178,9 +224,58 @@ class RenderedArticle:
     duration: float
     playlist: dict[str, Any]
     segments: list[Segment]
+    loudness: Loudness | None = None  # as finished (the gain steps are exact)
+    gain_steps: int = 0
 
 
 NOTHING_SPEAKABLE = "nothing speakable in the article"
+
+
+def spoken_frame_segments(
+    text: str | None, kind: str, *, max_chars: int, normalizer: Callable[[str], str]
+) -> list[tuple[Segment, str]]:
+    """An intro or outro as segments (kind "intro"/"outro"), each with its reader's text."""
+    if not text or not text.strip():
+        return []
+    frame = ExtractedArticle(title="", blocks=[Block("body", text)])
+    out: list[tuple[Segment, str]] = []
+    for seg in segment_article(frame, max_chars=max_chars, normalize=normalizer):
+        reader = frame.to_text()[seg.start : seg.end]
+        # the playlist's kind says intro/outro; BlockKind is the article's own kinds only
+        out.append((dataclasses.replace(seg, kind=kind), reader))  # type: ignore[arg-type]
+    return out
+
+
+def _with_frame(
+    segments: list[Segment],
+    intro: list[tuple[Segment, str]],
+    outro: list[tuple[Segment, str]],
+) -> tuple[list[Segment], list[str | None]]:
+    """Intro, article, outro as one sequence, indexed from 0, with the reader texts of the
+    intro's and outro's segments (None: the article's own)."""
+    ordered: list[tuple[Segment, str | None]] = [
+        *intro,
+        *((s, None) for s in segments),
+        *outro,
+    ]
+    out = [dataclasses.replace(seg, index=i) for i, (seg, _) in enumerate(ordered)]
+    return out, [text for _, text in ordered]
+
+
+def paragraph_chapters(playlist: dict[str, Any]) -> list[Chapter]:
+    """One chapter a paragraph (intro and outro are chapters of their own)."""
+    chapters: list[Chapter] = []
+    key: tuple[str, int] | None = None
+    for item in playlist.get("segments", []):
+        item_key = (str(item["kind"]), int(item["paragraph"]))
+        end = float(item["start"]) + float(item["duration"])
+        if item_key != key:
+            chapters.append(Chapter(float(item["start"]), end, chapter_title(item["text"])))
+            key = item_key
+        else:
+            last = chapters[-1]
+            chapters[-1] = Chapter(last.start, end, last.title)
+    return chapters
 
 
 def render_article(
@@ -193,35 +288,72 @@ def render_article(
     lexicon: Mapping[str, str] | None = None,
     captions: bool = False,
     tags: Tags | None = None,
+    intro: str | None = None,
+    outro: str | None = None,
     on_prepared: Callable[[list[Segment]], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderedArticle:
-    """An article as one tagged MP3 and its playlist: prepare -> synthesize -> assemble -> tag.
+    """An article as one finished, tagged MP3 and its playlist:
+    prepare -> synthesize (and measure) -> assemble -> gain -> tag.
 
-    ``storage`` holds the segment cache. ``on_prepared`` sees the segments before the first
-    engine call, ``on_progress`` (done, total) after each segment. Raises InputError (field
-    "text") when nothing in the article can be spoken; engine errors pass through.
+    ``storage`` holds the segment cache. ``intro``/``outro`` (a site's) are spoken with the same
+    engine and voice before and after the article. The joined MP3 is brought to
+    ``LOA_LOUDNESS_LUFS`` (true peak at most ``LOA_TRUE_PEAK_DBTP``) by global_gain steps,
+    from the clips' own measurements (``loa.audio.loudness.combine_segments``): nothing is
+    decoded or re-encoded. ``on_prepared`` sees the segments before the first engine call,
+    ``on_progress`` (done, total) after each segment. Raises InputError (field "text") when
+    nothing in the article can be spoken; engine errors pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
-    segments = prepare_segments(
-        article, max_chars=engine.max_chars, region=region, lexicon=lexicon, captions=captions
+    source_text = article.to_text(captions)
+    normalizer = make_normalizer(source_text, region=region, lexicon=lexicon)
+    body = segment_article(
+        article, max_chars=engine.max_chars, normalize=normalizer, captions=captions
     )
-    if not segments:
+    if not body:
         raise InputError(NOTHING_SPEAKABLE, field="text")
+    segments, reader_texts = _with_frame(
+        body,
+        spoken_frame_segments(intro, "intro", max_chars=engine.max_chars, normalizer=normalizer),
+        spoken_frame_segments(outro, "outro", max_chars=engine.max_chars, normalizer=normalizer),
+    )
     if on_prepared:
         on_prepared(segments)
     clips: list[AudioClip] = []
+    measured: list[SegmentLoudness] = []
     for seg in segments:
-        clips.append(synthesize_segment(engine, voice, seg.text, storage))
+        clip = synthesize_segment(engine, voice, seg.text, storage)
+        clips.append(clip)
+        measured.append(segment_loudness(engine, voice, seg.text, clip, storage))
         if on_progress:
             on_progress(len(clips), len(segments))
-    audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
+    audio = assemble_article(
+        segments, clips, settings, source_text=source_text, reader_texts=reader_texts
+    )
+    before = combine_segments(
+        [(start, m) for (start, _), m in zip(audio.offsets, measured, strict=True)],
+        audio.duration,
+    )
+    finished = normalize_measured(
+        audio.mp3, before, settings.loudness_lufs, settings.true_peak_dbtp
+    )
     tags = tags or Tags()
+    title = tags.title or article.title or "Loa"
     mp3 = tag_mp3(
-        audio.mp3,
-        title=tags.title or article.title or "Loa",
+        finished.mp3,
+        title=title,
         artist=tags.artist,
         album=tags.album,
         date=tags.date,
+        cover=tags.cover,
+        cover_type=tags.cover_type,
     )
-    return RenderedArticle(mp3, audio.duration, audio.playlist, segments)
+    mp3 = add_chapters(mp3, paragraph_chapters(audio.playlist), toc_title=title)
+    return RenderedArticle(
+        mp3,
+        audio.duration,
+        audio.playlist,
+        segments,
+        loudness=finished.after,
+        gain_steps=finished.steps,
+    )

@@ -12,7 +12,7 @@ from loa.config import Settings, get_settings
 from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.middleware import BodySizeLimit
-from service.routes import articles, health, sites
+from service.routes import articles, health, publishing, sites
 from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(sites.router)
+    app.include_router(publishing.router)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -33,6 +33,11 @@ class ArticleCreate(BaseModel):
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
     )
+    published: bool | None = Field(
+        default=None,
+        description="false: a draft, rendered but kept out of the site's feed and playlists "
+        "until re-posted with true (default: true for a new article, unchanged on a re-post).",
+    )
 
     @field_validator("voice")
     @classmethod
@@ -78,6 +83,7 @@ class ArticlePublic(BaseModel):
     voice: str | None
     error: str | None
     audio_revision: int | None = Field(description="Revision the served audio was made from.")
+    published: bool = Field(default=True, description="false: a draft, out of feeds/playlists.")
     created_at: datetime
     updated_at: datetime
     links: ArticleLinks
@@ -125,3 +131,55 @@ class ErrorBody(BaseModel):
 class ErrorResponse(BaseModel):
     error: ErrorBody
     errors: list[dict[str, Any]] | None = None
+
+
+class SiteLinks(BaseModel):
+    feed: str
+    playlist_json: str
+    playlist_m3u8: str
+    artwork: str
+
+
+class SitePublic(BaseModel):
+    """A site's publishing metadata (as PUT, validated and NFC) and where it publishes."""
+
+    site: str
+    title: str
+    description: str
+    link: str
+    language: str
+    author: str | None
+    owner_name: str | None
+    owner_email: str | None
+    category: str
+    subcategory: str | None
+    explicit: bool
+    copyright: str | None
+    intro: str | None
+    outro: str | None
+    locked: bool
+    artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
+    updated_at: datetime
+    requeued: int | None = Field(
+        default=None, description="Articles made again because the intro or outro changed."
+    )
+    links: SiteLinks
+
+
+class SitePlaylistItem(BaseModel):
+    id: str
+    title: str
+    audio: str
+    bytes: int
+    duration: float
+    published: str
+    published_iso: str
+    transcript: str | None
+    link: str | None
+
+
+class SitePlaylistPublic(BaseModel):
+    site: str
+    count: int
+    duration: float
+    items: list[SitePlaylistItem]

@@ -6,7 +6,19 @@ import datetime as dt
 import io
 import logging
 
-from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, ID3NoHeaderError
+from mutagen.id3 import (
+    APIC,
+    COMM,
+    ID3,
+    TALB,
+    TDRC,
+    TIT2,
+    TLAN,
+    TPE1,
+    TSSE,
+    ID3NoHeaderError,
+    PictureType,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +45,13 @@ def tag_mp3(
     album: str | None = None,
     date: str | dt.date | dt.datetime | None = None,
     comment: str | None = None,
+    cover: bytes | None = None,
+    cover_type: str = "image/png",
 ) -> bytes:
     """``data`` with an ID3v2.4 tag in front (an existing ID3v2 tag is replaced).
 
-    Text is UTF-8; the language frame and the comment's language are "vie".
+    Text is UTF-8; the language frame and the comment's language are "vie". ``cover`` (PNG or
+    JPEG bytes of ``cover_type``) becomes the front-cover picture (APIC) podcast apps show.
     """
     buffer = io.BytesIO(data)
     try:
@@ -56,6 +71,16 @@ def tag_mp3(
         tags.add(TDRC(encoding=ENCODING_UTF8, text=date_text))
     if comment:
         tags.add(COMM(encoding=ENCODING_UTF8, lang=LANGUAGE, desc="", text=comment))
+    if cover:
+        tags.add(
+            APIC(
+                encoding=ENCODING_UTF8,
+                mime=cover_type,
+                type=PictureType.COVER_FRONT,
+                desc="",
+                data=cover,
+            )
+        )
     buffer.seek(0)
     tags.save(buffer, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
