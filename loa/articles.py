@@ -16,7 +16,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -111,7 +111,8 @@ def _content_values(sub: Submission, digest: str) -> dict[str, object]:
     return {
         "title": (sub.title or "").strip(),
         "author": sub.author,
-        "published_at": sub.published_at,
+        # stored in UTC: SQLite keeps no offset, so 08:30+07:00 would come back as 08:30 UTC
+        "published_at": sub.published_at.astimezone(UTC) if sub.published_at else None,
         "url": sub.url,
         "source_kind": sub.source_kind,
         "source": sub.source,

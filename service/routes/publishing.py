@@ -194,7 +194,10 @@ async def put_artwork(site: str, request: Request, session: SessionDep) -> SiteP
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in ("image/png", "image/jpeg"):
         raise ApiError(
-            415, "unsupported_media_type", "artwork must be image/png or image/jpeg", "artwork"
+            415,
+            "unsupported_media_type",
+            "artwork must be image/png or image/jpeg",
+            field="artwork",
         )
     artwork = check_artwork(await request.body(), content_type)
     row = sites.put_artwork(session, _site_row(session, site).site, artwork)
