@@ -305,14 +305,15 @@ def combine_segments(placed: list[tuple[float, SegmentLoudness]], duration: floa
     digital silence elsewhere: sub-blocks on the article's timeline (each clip at the
     nearest 100 ms), gating blocks of four, and the highest clip's true peak."""
     per_block = round(BLOCK_S / STEP_S)
-    length = max(1, math.ceil(duration / STEP_S))
-    timeline = np.zeros(length + per_block)
-    for start, segment in placed:
-        first = max(0, round(start / STEP_S))
+    firsts = [max(0, round(start / STEP_S)) for start, _ in placed]
+    length = max(
+        [1, math.ceil(duration / STEP_S - 1e-6)]
+        + [first + len(s.sub_blocks) for first, (_, s) in zip(firsts, placed, strict=True)]
+    )
+    timeline = np.zeros(length)
+    for first, (_, segment) in zip(firsts, placed, strict=True):
         energies = np.asarray(segment.sub_blocks, dtype=np.float64)
-        end = min(timeline.size, first + energies.size)
-        timeline[first:end] += energies[: end - first]
-    timeline = timeline[:length]
+        timeline[first : first + energies.size] += energies
     if timeline.size < per_block:
         blocks = np.zeros(0)
     else:

@@ -19,7 +19,7 @@ from loa import articles, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.publishing import feed, hls, transcripts
-from loa.publishing.artwork import check_artwork
+from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
 from loa.publishing.site import parse_site
 from loa.storage.models import Article, AudioFile, Site
@@ -217,7 +217,7 @@ def get_artwork(site: str, name: str, request: Request, session: SessionDep) -> 
     _check_site(site)
     row = sites.get_site(session, site)
     if name == sites.DEFAULT_ARTWORK_NAME:
-        artwork = sites.default_artwork()
+        artwork = default_artwork()
     else:
         address, _, extension = name.partition(".")
         if (
