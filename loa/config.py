@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     )
     worker_concurrency: int = Field(default=2, gt=0)
     task_max_retries: int = Field(default=5, ge=0)
+    # a worker process whose peak memory passed this (MB) is replaced after its task; 0: never
+    worker_max_memory_mb: int = Field(default=200, ge=0)
     log_level: str = "INFO"
     loudness_lufs: float = Field(
         default=-16.0, ge=-40, le=-5, description="Integrated loudness of finished audio."

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, or_, select, update
 
-from loa import sites
+from loa import progress, sites
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.registry import Selection, choose, fallback
@@ -208,7 +208,7 @@ class _Job:
     site: str
     tags: Tags
     previous_revision: int | None
-    intro: str | None = None
+    intro: str | None = None  # the site's, spoken before and after the article
     outro: str | None = None
 
 
@@ -286,7 +286,10 @@ def _process(
     lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
     selection = choose(settings, job.voice)
+    key = article_audio_key(article_id, revision)
 
+    record_progress = _Progress(settings, article_id, revision, on_progress)
+    recorders: list[progress.Recorder] = []
     while True:
 
         def prepared(segments: list[Segment], chosen: Selection = selection) -> None:
@@ -302,6 +305,24 @@ def _process(
                 title=article.title or job.title,
                 lease_until=now() + timedelta(seconds=LEASE_SECONDS),
             )
+            # progressive playback (loa/progress.py): the partial playlist while segments finish
+            recorders.append(
+                progress.Recorder(
+                    storage,
+                    settings,
+                    article_id,
+                    revision,
+                    chosen.engine,
+                    chosen.voice,
+                    segments,
+                    article.to_text(job.captions),
+                )
+            )
+
+        def on_segment(done: int, total: int) -> None:
+            if recorders:
+                recorders[-1].advance(done)
+            record_progress(done, total)
 
         try:
             rendered = render_article(
@@ -310,13 +331,14 @@ def _process(
                 selection.voice,
                 settings,
                 storage=storage,
+                key=key,
                 lexicon=lexicon,
                 captions=job.captions,
                 tags=job.tags,
                 intro=job.intro,
                 outro=job.outro,
                 on_prepared=prepared,
-                on_progress=_Progress(settings, article_id, revision, on_progress),
+                on_progress=on_segment,
             )
             break
         except EngineUnavailable as exc:
@@ -325,8 +347,22 @@ def _process(
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
             selection = next_selection
+        except OSError:
+            # e.g. a DELETE removing the article's folder while the audio is written into it
+            _quit_if_gone(settings, storage, article_id, revision, key)
+            raise
+        except Superseded:
+            # deleted or re-posted while its segments were made: leave nothing of this job behind
+            # (its partial playlist may have created the article's folder)
+            for recorder in recorders:
+                recorder.close()
+            _discard(settings, storage, article_id, key)
+            raise
+        finally:
+            for recorder in recorders:  # done, failed or superseded: the final playlist takes over
+                recorder.close()
+            recorders.clear()
 
-    key = article_audio_key(article_id, revision)
     _store(settings, storage, article_id, revision, key, rendered)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
@@ -346,16 +382,9 @@ def _store(
     key: str,
     rendered: RenderedArticle,
 ) -> None:
-    """Write the audio, then mark this revision ready. Deleted or re-posted meanwhile: leave
-    no orphan audio (and no empty folder) behind, and end quietly (``Superseded``)."""
-    try:
-        storage.write(key, rendered.mp3)
-    except OSError:
-        # a DELETE removing the article's folder while we write into it
-        if _is_current(settings, article_id, revision):
-            raise
-        _discard(settings, storage, article_id, key)
-        raise Superseded(article_id) from None
+    """Mark this revision ready (``render_article`` has stored its audio). Deleted or
+    re-posted meanwhile: leave no orphan audio (and no empty folder) behind, and end quietly
+    (``Superseded``)."""
     try:
         expired = _finish(settings, article_id, revision, key, rendered)
     except Superseded:
@@ -363,6 +392,17 @@ def _store(
         raise
     for old_key in expired:  # replaced revisions past LOA_REPLACED_AUDIO_RETENTION_HOURS
         storage.delete(old_key)
+
+
+def _quit_if_gone(
+    settings: Settings, storage: Storage, article_id: str, revision: int, key: str
+) -> None:
+    """After a storage error: if the article was deleted or re-posted meanwhile, remove what
+    this job wrote and end quietly (``Superseded``); otherwise return (the error stands)."""
+    if _is_current(settings, article_id, revision):
+        return
+    _discard(settings, storage, article_id, key)
+    raise Superseded(article_id) from None
 
 
 def _is_current(settings: Settings, article_id: str, revision: int) -> bool:
@@ -386,7 +426,7 @@ def _finish(
 ) -> list[str]:
     """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered; in the
     same transaction the file gets its immutable address (``loa.sites.record_audio``).
-    Returns the keys of replaced audio whose retention has passed."""
+    Returns the keys of replaced audio whose retention has passed, to delete."""
     with session_scope(settings.sqlalchemy_url) as s:
         result = s.execute(
             update(Article)
@@ -397,7 +437,7 @@ def _finish(
                 duration=round(rendered.duration, 3),
                 audio_key=key,
                 audio_revision=revision,
-                audio_bytes=len(rendered.mp3),
+                audio_bytes=rendered.size,
                 playlist=rendered.playlist,
                 segments_done=len(rendered.segments),
                 lease_until=None,
@@ -411,7 +451,8 @@ def _finish(
             article_id=article_id,
             revision=revision,
             key=key,
-            data=rendered.mp3,
+            address=rendered.address,
+            size=rendered.size,
             duration=rendered.duration,
             playlist=rendered.playlist,
             retention_hours=settings.replaced_audio_retention_hours,

@@ -2,6 +2,15 @@
 
 ``render_article`` is the one composition: the job, ``loa say`` and bench/ all call it. Each
 function here is plain: the Celery task, the CLI and the tests call the same code.
+
+Memory stays bounded by one clip, whatever the article's length: each synthesized clip goes to
+the segment cache as it is made (only its format is kept), and the finished MP3 is streamed into
+the store (tag, Info frame, then every clip read back from the cache in turn).
+
+Loudness is finished without decoding the joined file: each clip's BS.1770 sub-block energies
+and true peak are measured once when it is made (kept beside it in the cache), combined on the
+article's timeline, and the article-level gain is applied to each clip's global_gain fields as
+it streams (``loa.audio.gain``). espeak finishes its PCM per segment before LAME encodes it.
 """
 
 from __future__ import annotations
@@ -10,20 +19,22 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from loa.audio.assemble import assemble
+from loa.audio import mp3
+from loa.audio.assemble import assemble_into, clip_from_mp3, common_format
 from loa.audio.chapters import Chapter, add_chapters, chapter_title
-from loa.audio.clip import AudioClip
-from loa.audio.gain import normalize_measured
+from loa.audio.clip import AudioClip, AudioFormat
+from loa.audio.encode import silence
+from loa.audio.gain import STEP_DB, apply_steps, choose_steps, coded_gains
 from loa.audio.loudness import Loudness, SegmentLoudness, combine_segments, measure_segment
-from loa.audio.mp3 import describe, frames_duration
-from loa.audio.tags import tag_mp3
+from loa.audio.tags import id3_tag
 from loa.config import Settings
 from loa.engines.base import Engine
 from loa.errors import InputError
+from loa.publishing.playlists import content_address_of_file
 from loa.storage.base import Storage
 from loa.storage.keys import segment_cache_key
 from loa.text.extract import extract_html, extract_plain_text
@@ -104,19 +115,24 @@ def prepare_segments(
 
 
 def cache_name(engine: Engine) -> str:
-    """The engine's name in segment cache keys: with its finishing parameters, when it
-    finishes PCM itself (espeak), so a changed loudness target never reuses old clips."""
+    """The engine's name in segment cache keys: with its finishing parameters when it finishes
+    PCM itself (espeak), so a changed loudness target never reuses clips made for another."""
     finishing = str(getattr(engine, "finishing", "") or "")
     return f"{engine.name}-{finishing}" if finishing else engine.name
 
 
+def clip_key(engine: Engine, voice: str, text: str) -> str:
+    """Where one segment's audio is cached."""
+    return segment_cache_key(cache_name(engine), voice, text)
+
+
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
-    key = segment_cache_key(cache_name(engine), voice, text)
+    key = clip_key(engine, voice, text)
     cached = storage.read(key)
     if cached:
         try:
-            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
+            return clip_from_mp3(cached)
         except ValueError:
             logger.warning("damaged cache entry %s; synthesizing again", key)
     clip = engine.synthesize(text, voice)
@@ -125,17 +141,17 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     return clip
 
 
-def loudness_key(clip_key: str) -> str:
+def loudness_key(key: str) -> str:
     """Where a cached clip's loudness measurement is kept: beside it."""
-    return clip_key.removesuffix(".mp3") + ".loudness.json"
+    return key.removesuffix(".mp3") + ".loudness.json"
 
 
 def segment_loudness(
     engine: Engine, voice: str, text: str, clip: AudioClip, storage: Storage
 ) -> SegmentLoudness:
-    """The clip's loudness measurement (``loa.audio.loudness.measure_segment``), measured once
-    when the clip is made and kept beside it in the cache."""
-    key = loudness_key(segment_cache_key(cache_name(engine), voice, text))
+    """The clip's loudness (``loa.audio.loudness.measure_segment``): measured once, when the
+    clip is made, and kept beside it in the cache."""
+    key = loudness_key(clip_key(engine, voice, text))
     stored = storage.read(key)
     if stored:
         try:
@@ -159,40 +175,36 @@ def pause_seconds(pause_after: str, settings: Settings) -> float:
     return 0.0
 
 
-@dataclass
-class ArticleAudio:
-    mp3: bytes
-    duration: float
-    playlist: dict[str, Any]
-    offsets: list[tuple[float, float]] = dataclasses.field(default_factory=list)
-
-
-def assemble_article(
-    segments: Sequence[Segment],
-    clips: Sequence[AudioClip],
-    settings: Settings,
-    *,
-    source_text: str,
-    reader_texts: Sequence[str | None] | None = None,
-) -> ArticleAudio:
-    """Join the clips with pauses and build the playlist (text, start and duration a segment).
-
-    ``reader_texts[i]``, when given and not None, is segment i's text as the reader sees it
-    (for an intro or outro, which is not part of ``source_text``)."""
+def pauses_for(segments: Sequence[Segment], settings: Settings) -> list[float]:
+    """The silence after each segment; none after the last."""
     pauses = [pause_seconds(s.pause_after, settings) for s in segments]
     if pauses:
         pauses[-1] = 0.0
-    joined = assemble(list(clips), pauses)
+    return pauses
+
+
+def build_playlist(
+    segments: Sequence[Segment],
+    offsets: Sequence[tuple[float, float]],
+    duration: float,
+    *,
+    source_text: str,
+    reader_texts: Sequence[str | None] | None = None,
+) -> dict[str, Any]:
+    """The playlist: text, start and duration a segment, and the total.
+
+    ``reader_texts[i]``, when given and not None, is segment i's text as the reader sees it
+    (an intro or outro, which is not part of ``source_text``)."""
     items: list[dict[str, Any]] = []
     texts = list(reader_texts) if reader_texts is not None else [None] * len(segments)
-    for seg, (start, duration), own in zip(segments, joined.offsets, texts, strict=True):
+    for seg, (start, seconds), own in zip(segments, offsets, texts, strict=True):
         items.append(
             {
                 "index": seg.index,
                 "text": (own if own is not None else source_text[seg.start : seg.end]).strip(),
                 "spoken": seg.text,
                 "start": round(start, 3),
-                "duration": round(duration, 3),
+                "duration": round(seconds, 3),
                 "paragraph": seg.paragraph,
                 "sentence": seg.sentence,
                 "kind": seg.kind,
@@ -200,10 +212,7 @@ def assemble_article(
                 "char_end": seg.end,
             }
         )
-    playlist = {"duration": round(joined.duration, 3), "segments": items}
-    return ArticleAudio(
-        mp3=joined.mp3, duration=joined.duration, playlist=playlist, offsets=joined.offsets
-    )
+    return {"duration": round(duration, 3), "segments": items}
 
 
 @dataclass(frozen=True)
@@ -220,10 +229,12 @@ class Tags:
 
 @dataclass
 class RenderedArticle:
-    mp3: bytes  # tagged, ready to store or write
+    key: str  # where the tagged MP3 was stored
+    size: int  # its length in bytes
     duration: float
     playlist: dict[str, Any]
     segments: list[Segment]
+    address: str = ""  # content address of the stored MP3 (its immutable URL)
     loudness: Loudness | None = None  # as finished (the gain steps are exact)
     gain_steps: int = 0
 
@@ -246,12 +257,12 @@ def spoken_frame_segments(
     return out
 
 
-def _with_frame(
+def with_frame(
     segments: list[Segment],
     intro: list[tuple[Segment, str]],
     outro: list[tuple[Segment, str]],
 ) -> tuple[list[Segment], list[str | None]]:
-    """Intro, article, outro as one sequence, indexed from 0, with the reader texts of the
+    """Intro, article, outro as one sequence indexed from 0, with the reader's texts of the
     intro's and outro's segments (None: the article's own)."""
     ordered: list[tuple[Segment, str | None]] = [
         *intro,
@@ -263,7 +274,7 @@ def _with_frame(
 
 
 def paragraph_chapters(playlist: dict[str, Any]) -> list[Chapter]:
-    """One chapter a paragraph (intro and outro are chapters of their own)."""
+    """One chapter a paragraph (the intro and the outro are chapters of their own)."""
     chapters: list[Chapter] = []
     key: tuple[str, int] | None = None
     for item in playlist.get("segments", []):
@@ -278,6 +289,23 @@ def paragraph_chapters(playlist: dict[str, Any]) -> list[Chapter]:
     return chapters
 
 
+def predicted_offsets(
+    durations: Sequence[float], pauses: Sequence[float], fmt: AudioFormat
+) -> tuple[list[tuple[float, float]], float]:
+    """Each clip's (start, duration) and the total, counted in frames exactly as
+    ``assemble_into`` will lay them out (known before the file is written)."""
+    spf = mp3.samples_per_frame(fmt.sample_rate)
+    frames = 0
+    offsets: list[tuple[float, float]] = []
+    for duration, pause in zip(durations, pauses, strict=True):
+        count = round(duration * fmt.sample_rate / spf)
+        offsets.append((frames * spf / fmt.sample_rate, count * spf / fmt.sample_rate))
+        frames += count
+        if pause > 0:
+            frames += round(silence(pause, fmt).duration * fmt.sample_rate / spf)
+    return offsets, frames * spf / fmt.sample_rate
+
+
 def render_article(
     article: ExtractedArticle,
     engine: Engine,
@@ -285,6 +313,7 @@ def render_article(
     settings: Settings,
     *,
     storage: Storage,
+    key: str,
     lexicon: Mapping[str, str] | None = None,
     captions: bool = False,
     tags: Tags | None = None,
@@ -293,16 +322,17 @@ def render_article(
     on_prepared: Callable[[list[Segment]], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RenderedArticle:
-    """An article as one finished, tagged MP3 and its playlist:
-    prepare -> synthesize (and measure) -> assemble -> gain -> tag.
+    """An article as one finished, tagged MP3, stored at ``key`` in ``storage``, and its
+    playlist: prepare -> synthesize (and measure) -> gain -> tag -> assemble.
 
-    ``storage`` holds the segment cache. ``intro``/``outro`` (a site's) are spoken with the same
-    engine and voice before and after the article. The joined MP3 is brought to
-    ``LOA_LOUDNESS_LUFS`` (true peak at most ``LOA_TRUE_PEAK_DBTP``) by global_gain steps,
-    from the clips' own measurements (``loa.audio.loudness.combine_segments``): nothing is
-    decoded or re-encoded. ``on_prepared`` sees the segments before the first engine call,
-    ``on_progress`` (done, total) after each segment. Raises InputError (field "text") when
-    nothing in the article can be spoken; engine errors pass through.
+    ``storage`` also holds the segment cache. ``intro``/``outro`` (the site's) are spoken with
+    the same engine and voice before and after the article. The MP3 is brought to
+    ``LOA_LOUDNESS_LUFS`` (true peak at most ``LOA_TRUE_PEAK_DBTP``) in global_gain steps
+    from the clips' own measurements: nothing is decoded or re-encoded. Its ID3 tag carries
+    the title, artist, album, date, cover and one chapter a paragraph. ``on_prepared`` sees
+    the segments before the first engine call, ``on_progress`` (done, total) after each
+    segment. The MP3 appears at ``key`` whole or not at all. Raises InputError (field "text")
+    when nothing in the article can be spoken; engine and storage errors pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
     source_text = article.to_text(captions)
@@ -312,35 +342,53 @@ def render_article(
     )
     if not body:
         raise InputError(NOTHING_SPEAKABLE, field="text")
-    segments, reader_texts = _with_frame(
+    segments, reader_texts = with_frame(
         body,
         spoken_frame_segments(intro, "intro", max_chars=engine.max_chars, normalizer=normalizer),
         spoken_frame_segments(outro, "outro", max_chars=engine.max_chars, normalizer=normalizer),
     )
     if on_prepared:
         on_prepared(segments)
-    clips: list[AudioClip] = []
+    made: list[tuple[AudioFormat, float]] = []  # a segment's format and duration, no audio
     measured: list[SegmentLoudness] = []
+    gain_low, gain_high = 255, 0  # the coded granules' global_gain range, over all clips
     for seg in segments:
         clip = synthesize_segment(engine, voice, seg.text, storage)
-        clips.append(clip)
+        made.append((clip.format, clip.duration))
         measured.append(segment_loudness(engine, voice, seg.text, clip, storage))
+        gains = coded_gains(clip.mp3)
+        if gains:
+            gain_low, gain_high = min(gain_low, *gains), max(gain_high, *gains)
+        del clip  # in the cache now; read back one at a time below
         if on_progress:
-            on_progress(len(clips), len(segments))
-    audio = assemble_article(
-        segments, clips, settings, source_text=source_text, reader_texts=reader_texts
-    )
+            on_progress(len(made), len(segments))
+
+    fmt = common_format(f for f, _ in made)
+    pauses = pauses_for(segments, settings)
+    offsets, duration = predicted_offsets([d for _, d in made], pauses, fmt)
     before = combine_segments(
-        [(start, m) for (start, _), m in zip(audio.offsets, measured, strict=True)],
-        audio.duration,
+        [(start, m) for (start, _), m in zip(offsets, measured, strict=True)], duration
     )
-    finished = normalize_measured(
-        audio.mp3, before, settings.loudness_lufs, settings.true_peak_dbtp
+    allowed = (-gain_low, 255 - gain_high) if gain_high >= gain_low else (0, 0)
+    steps = choose_steps(before, settings.loudness_lufs, settings.true_peak_dbtp, allowed)
+
+    def clips() -> Iterator[AudioClip]:
+        """The clips again, one at a time, from the cache (made again if it lost one), with
+        the article's gain steps."""
+        for seg, (clip_format, clip_duration) in zip(segments, made, strict=True):
+            cached = storage.read(clip_key(engine, voice, seg.text))
+            if cached:
+                clip = AudioClip(mp3=cached, duration=clip_duration, format=clip_format)
+            else:
+                clip = synthesize_segment(engine, voice, seg.text, storage)
+            yield dataclasses.replace(clip, mp3=apply_steps(clip.mp3, steps))
+
+    playlist = build_playlist(
+        segments, offsets, duration, source_text=source_text, reader_texts=reader_texts
     )
     tags = tags or Tags()
     title = tags.title or article.title or "Loa"
-    mp3 = tag_mp3(
-        finished.mp3,
+    tag = id3_tag(
         title=title,
         artist=tags.artist,
         album=tags.album,
@@ -348,12 +396,34 @@ def render_article(
         cover=tags.cover,
         cover_type=tags.cover_type,
     )
-    mp3 = add_chapters(mp3, paragraph_chapters(audio.playlist), toc_title=title)
+    tag = add_chapters(tag, paragraph_chapters(playlist), toc_title=title)
+    with storage.open_write(key) as out:
+        out.write(tag)
+        layout = assemble_into(out, clips(), pauses, fmt)
+    if layout.offsets != offsets:  # never expected: the playlist follows the file itself
+        logger.warning("article layout differs from the one predicted; playlist follows it")
+        playlist = build_playlist(
+            segments,
+            layout.offsets,
+            layout.duration,
+            source_text=source_text,
+            reader_texts=reader_texts,
+        )
+    path = storage.local_path(key)
+    if path is not None:
+        address = content_address_of_file(path)
+    else:
+        data = storage.read(key) or b""
+        address = content_address_of_file(None, data)
+    shift = steps * STEP_DB
+    after = Loudness(before.integrated_lufs + shift, before.true_peak_dbtp + shift, duration)
     return RenderedArticle(
-        mp3,
-        audio.duration,
-        audio.playlist,
+        key,
+        len(tag) + layout.size,
+        layout.duration,
+        playlist,
         segments,
-        loudness=finished.after,
-        gain_steps=finished.steps,
+        address=address,
+        loudness=after,
+        gain_steps=steps,
     )

@@ -159,7 +159,8 @@ def record_audio(
     article_id: str,
     revision: int,
     key: str,
-    data: bytes,
+    address: str,
+    size: int,
     duration: float,
     playlist: dict[str, Any],
     retention_hours: float,
@@ -167,7 +168,6 @@ def record_audio(
     """Give a revision's MP3 its immutable address (no commit). Earlier revisions' files are
     marked replaced; those replaced more than ``retention_hours`` ago are forgotten, and their
     storage keys returned for the caller to delete once committed."""
-    address = content_address(data)
     t = now()
     session.execute(
         update(AudioFile)
@@ -186,7 +186,7 @@ def record_audio(
         "article_id": article_id,
         "revision": revision,
         "key": key,
-        "bytes": len(data),
+        "bytes": size,
         "duration": round(duration, 3),
         "summary": summary_of(segments),
         "segments": segment_timings(playlist),

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from loa.config import Settings, get_settings
 from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.middleware import BodySizeLimit
-from service.routes import articles, health, publishing, sites
+from service.routes import articles, health, player, public, publishing, sites
 from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sites.router)
     app.include_router(publishing.router)
     app.include_router(health.router)
+    app.include_router(public.router)
+    app.include_router(player.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # players on other sites read articles, playlists and audio (writes stay same-origin/CMS)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Range", "If-None-Match", "If-Range"],
+        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag"],
+        max_age=600,
+    )
     return app
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mutagen.id3 import ID3
 from sqlalchemy import update
 
 from loa import articles, sites
@@ -16,7 +18,7 @@ from loa.audio.loudness import combine_segments, measure_mp3, measure_segment
 from loa.config import Settings, get_settings
 from loa.engines.espeak import EspeakEngine
 from loa.engines.fake import FakeEngine
-from loa.pipeline import Tags, cache_name, render_article
+from loa.pipeline import RenderedArticle, Tags, cache_name, render_article
 from loa.publishing.playlists import content_address
 from loa.publishing.site import parse_site
 from loa.storage import MemoryStorage
@@ -69,7 +71,8 @@ def _render(config: Settings, article_id: str, revision: int, data: bytes) -> li
             article_id=article_id,
             revision=revision,
             key=key,
-            data=data,
+            address=content_address(data),
+            size=len(data),
             duration=3.0,
             playlist=playlist,
             retention_hours=config.replaced_audio_retention_hours,
@@ -213,33 +216,38 @@ def test_finishing_parameters_are_part_of_the_cache_name() -> None:
 def test_render_finishes_loudness_tags_and_speaks_the_intro_and_outro(config: Settings) -> None:
     storage = MemoryStorage()
     article = extract_plain_text("Tin sáng nay.\n" + " ".join(SENTENCES))
-    rendered = render_article(
-        article,
-        FakeEngine(),
-        "vi",
-        config,
-        storage=storage,
-        tags=Tags(title="Tin", album="Lạng Sơn", cover=b"\x89PNG fake", cover_type="image/png"),
-        intro="Xin chào quý vị.",
-        outro="Hẹn gặp lại.",
-    )
+
+    def render(key: str) -> tuple[RenderedArticle, bytes]:
+        rendered = render_article(
+            article,
+            FakeEngine(),
+            "vi",
+            config,
+            storage=storage,
+            key=key,
+            tags=Tags(title="Tin", album="Lạng Sơn", cover=b"\x89PNG fake", cover_type="image/png"),
+            intro="Xin chào quý vị.",
+            outro="Hẹn gặp lại.",
+        )
+        data = storage.read(key)
+        assert data is not None
+        return rendered, data
+
+    rendered, data = render("articles/a/r1.mp3")
     kinds = [s["kind"] for s in rendered.playlist["segments"]]
     assert kinds[0] == "intro" and kinds[-1] == "outro" and "body" in kinds
     assert [s["index"] for s in rendered.playlist["segments"]] == list(range(len(kinds)))
     assert rendered.playlist["segments"][0]["text"] == "Xin chào quý vị."
-    measured = measure_mp3(rendered.mp3)
+    assert rendered.address == content_address(data) and rendered.size == len(data)
+    measured = measure_mp3(data)
     assert rendered.loudness is not None
     assert measured.integrated_lufs == pytest.approx(rendered.loudness.integrated_lufs, abs=0.5)
+    assert abs(measured.integrated_lufs - config.loudness_lufs) <= 1.0
     assert measured.true_peak_dbtp <= config.true_peak_dbtp + 0.3
-    # a second render reuses the clips and their stored measurements: same bytes
-    again = render_article(
-        article,
-        FakeEngine(),
-        "vi",
-        config,
-        storage=storage,
-        tags=Tags(title="Tin", album="Lạng Sơn", cover=b"\x89PNG fake", cover_type="image/png"),
-        intro="Xin chào quý vị.",
-        outro="Hẹn gặp lại.",
-    )
-    assert again.mp3 == rendered.mp3
+    tags = ID3(io.BytesIO(data))
+    assert str(tags["TALB"]) == "Lạng Sơn" and tags.getall("APIC")[0].data == b"\x89PNG fake"
+    chapters = tags.getall("CHAP")
+    assert len(chapters) == 4  # intro, title, the paragraph, outro
+    # a second render reuses the clips and their stored measurements: the same bytes
+    again, again_data = render("articles/a/r2.mp3")
+    assert again_data == data and again.address == rendered.address
