@@ -15,13 +15,14 @@ from fastapi import APIRouter, Body, Path, Request, Response
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
-from loa import articles, sites
+from loa import articles, progress, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.publishing import feed, hls, transcripts
 from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
 from loa.publishing.site import parse_site
+from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
@@ -314,23 +315,79 @@ def _not_ready(row: Article) -> ApiError:
     )
 
 
+def _revision_segment_url(urls: sites.Urls, article_id: str, revision: int, index: int) -> str:
+    return f"{urls.base}/v1/articles/{article_id}/r{revision}/seg/{index}.mp3"
+
+
 @router.get(
     "/v1/articles/{article_id}/playlist.m3u8",
     responses={200: {"content": {hls.CONTENT_TYPE: {}}}, 409: {"description": "Failed"}},
 )
-def get_article_m3u8(article_id: ArticleId, request: Request, session: SessionDep) -> Response:
-    """HLS: an EVENT playlist without EXT-X-ENDLIST while the article is first being made (a
-    player polls it), with EXT-X-ENDLIST once its audio is complete."""
+def get_article_m3u8(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> Response:
+    """HLS: while the article is first being made, an EVENT playlist of the segments done so
+    far (without EXT-X-ENDLIST; a player polls it and segments are only appended); once its
+    audio is complete, the same segment URIs with EXT-X-ENDLIST."""
+    row = _article(session, article_id)
+    urls = _urls(request)
+    current = sites.current_audio(session, row)
+    if current is not None and row.audio_revision is not None:
+        segments = [
+            hls.HlsSegment(
+                _revision_segment_url(urls, row.id, row.audio_revision, i), s.duration, s.title
+            )
+            for i, s in enumerate(_hls_segments(urls, current, row.title))
+        ]
+        body = hls.article_playlist(segments, complete=True)
+    elif row.status == "failed":
+        raise _not_ready(row)
+    else:
+        partial = progress.read_progress(storage, row.id, row.revision) or {}
+        done = partial.get("segments") or []
+        segments = [
+            hls.HlsSegment(
+                _revision_segment_url(urls, row.id, row.revision, i),
+                float(item["duration"]) + int(item.get("pause_ms", 0)) / 1000,
+                str(item.get("text", "")),
+            )
+            for i, item in enumerate(done)
+        ]
+        body = hls.article_playlist(segments, complete=False)
+    return _conditional(request, body.encode(), M3U8_TYPE)
+
+
+@router.get(
+    "/v1/articles/{article_id}/r{revision}/seg/{index}.mp3",
+    responses={200: {"content": {"audio/mpeg": {}}}},
+)
+def get_article_segment(
+    article_id: ArticleId,
+    revision: Annotated[int, Path(ge=1)],
+    index: Annotated[int, Path(ge=0, le=100_000)],
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+) -> Response:
+    """One HLS segment of an article's revision: cut from its finished file once there is one,
+    else its clip and pause from the partial playlist while the revision is being made."""
     row = _article(session, article_id)
     current = sites.current_audio(session, row)
-    if current is None:
-        if row.status == "failed":
-            raise _not_ready(row)
-        body = hls.article_playlist([], complete=False)
-    else:
-        segments = _hls_segments(_urls(request), current, row.title)
-        body = hls.article_playlist(segments, complete=True)
-    return _conditional(request, body.encode(), M3U8_TYPE)
+    if current is not None and row.audio_revision == revision:
+        return _file_segment(request, storage, current, index)
+    partial = (
+        progress.read_progress(storage, row.id, revision) if row.revision == revision else None
+    )
+    done = (partial or {}).get("segments") or []
+    if index >= len(done):
+        raise ApiError(404, "not_found", f"no segment {index} yet", field="index")
+    item = done[index]
+    clip = storage.read(str(item["clip"]))
+    if clip is None:
+        raise ApiError(404, "not_found", f"no segment {index}", field="index")
+    frames = progress.clip_with_pause(clip, int(item.get("pause_ms", 0)))
+    body = hls.packed_audio_segment(frames, float(item["start"]))
+    return _conditional(request, body, "audio/mpeg", cache_control="no-cache")
 
 
 @router.get(
@@ -418,12 +475,17 @@ def get_audio_segment(
 ) -> Response:
     """One HLS packed-audio segment of an immutable file (its ID3 timestamp, then frames)."""
     row = _live(session, address, settings.replaced_audio_retention_hours)
+    return _file_segment(request, storage, row, index)
+
+
+def _file_segment(request: Request, storage: Storage, row: AudioFile, index: int) -> Response:
+    """Segment ``index`` of a finished file, cut where its clip begins."""
     starts = [float(s[0]) for s in row.segments] or [0.0]
     if index >= len(starts):
         raise ApiError(404, "not_found", f"no segment {index}", field="index")
     data = storage.read(row.key)
     if data is None:
-        raise ApiError(404, "not_found", f"no audio {address}", field="address")
+        raise ApiError(404, "not_found", f"no audio {row.address}", field="address")
     piece = hls.cut(data, starts)[index]
     body = hls.packed_audio_segment(piece.frames, piece.start)
     return _conditional(request, body, "audio/mpeg", cache_control=IMMUTABLE_CACHE_CONTROL)

@@ -526,20 +526,44 @@ def test_article_m3u8_is_complete_and_plays_in_ffmpeg(world: World) -> None:
     assert _play(url) == pytest.approx(duration, abs=0.1)
 
 
+def _uris(m3u8: str) -> list[str]:
+    return [line for line in m3u8.splitlines() if line and not line.startswith("#")]
+
+
 def test_article_m3u8_is_an_open_event_playlist_while_first_being_made(world: World) -> None:
-    slow = " ".join(f"Câu số {n} của bản tin đang được đọc." for n in range(1, 30))
-    article_id = _post(world.stack, title="Đang làm", text=slow, external_id=uuid.uuid4().hex)
+    slow = " ".join(f"Câu số {n} của bản tin đang được đọc cho quý vị." for n in range(1, 60))
+    article_id = _post(
+        world.stack,
+        title="Đang làm",
+        text=slow,
+        voice="vi-vn-x-central",
+        external_id=uuid.uuid4().hex,
+    )
+    url = f"/v1/articles/{article_id}/playlist.m3u8"
+    partial: list[str] = []
     with world.stack.client(auth=False) as c:
-        r = c.get(f"/v1/articles/{article_id}/playlist.m3u8")
-        status = c.get(f"/v1/articles/{article_id}").json()["status"]
-    if status != "ready":  # the worker may be fast; then the playlist is complete
-        assert "#EXT-X-PLAYLIST-TYPE:EVENT" in r.text and "#EXT-X-ENDLIST" not in r.text
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            text = c.get(url).text
+            assert "#EXT-X-PLAYLIST-TYPE:EVENT" in text
+            if "#EXT-X-ENDLIST" in text:
+                break
+            if _uris(text):
+                partial = _uris(text)
+                segment = c.get(partial[0])
+                assert segment.status_code == 200 and segment.content.startswith(b"ID3")
+                break
+            time.sleep(0.05)
     _ready(world.stack, article_id)
     with world.stack.client(auth=False) as c:
-        assert c.get(f"/v1/articles/{article_id}/playlist.m3u8").text.endswith("#EXT-X-ENDLIST\n")
+        final = c.get(url).text
+        assert final.endswith("#EXT-X-ENDLIST\n")
+        assert _uris(final)[: len(partial)] == partial  # an EVENT playlist only grows
+        assert c.get(_uris(final)[-1]).status_code == 200
         assert c.delete(f"/v1/articles/{article_id}").status_code == 401
     with world.stack.client() as c:
         assert c.delete(f"/v1/articles/{article_id}").status_code == 204
+    print(f"EVENT playlist seen with {len(partial)} segments before it was complete")
 
 
 def test_site_playlists_list_the_latest_published_articles_and_the_m3u8_plays(
