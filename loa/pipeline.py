@@ -19,10 +19,12 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loa import counters
 from loa.audio import mp3
 from loa.audio.assemble import assemble_into, clip_from_mp3, common_format
 from loa.audio.chapters import Chapter, add_chapters, chapter_title
@@ -132,10 +134,14 @@ def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) 
     cached = storage.read(key)
     if cached:
         try:
-            return clip_from_mp3(cached)
+            hit = clip_from_mp3(cached)
+            counters.add(counters.CACHE_HITS, engine.name)
+            return hit
         except ValueError:
             logger.warning("damaged cache entry %s; synthesizing again", key)
+    started = time.perf_counter()
     clip = engine.synthesize(text, voice)
+    counters.record_synthesis(engine.name, time.perf_counter() - started)
     # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
     storage.write(key, clip.mp3, durable=False)
     return clip

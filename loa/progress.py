@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Sequence
+from time import monotonic
 from typing import Any
 
 from loa.audio import mp3
@@ -129,7 +129,7 @@ class Recorder:
             while len(self.items) < min(done, len(self.segments)):
                 if not self._add(len(self.items)):
                     return
-            t = time.monotonic()
+            t = monotonic()
             # the first segment at once (it starts playback), then at most twice a second: the
             # file grows with the article, and players ask once a second
             last = len(self.items) == len(self.segments)

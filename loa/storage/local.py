@@ -31,6 +31,7 @@ class LocalStorage:
         # rename is atomic, so readers never see a partial file
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
+            os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide audio from a web server in front
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 if durable:

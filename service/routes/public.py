@@ -21,6 +21,7 @@ from loa.storage.base import Storage, check_key
 from loa.storage.models import Article
 from service.deps import SessionDep, StorageDep
 from service.errors import ApiError
+from service.links import public_base_url
 
 router = APIRouter(prefix="/v1", tags=["player"])
 
@@ -33,8 +34,13 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 RETRY_SECONDS = 2
 
 
+def _base(request: Request) -> str:
+    """The configured public base URL (service/links.py): never the request's Host header."""
+    return public_base_url(request.app.state.settings)
+
+
 def _links(request: Request, article_id: str) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    base = _base(request)
     return {
         "audio": f"{base}/v1/articles/{article_id}/audio.mp3",
         "download": f"{base}/v1/player/articles/{article_id}/download.mp3",
@@ -43,7 +49,7 @@ def _links(request: Request, article_id: str) -> dict[str, str]:
 
 
 def _clip_url(request: Request, key: str, pause_ms: int) -> str:
-    base = str(request.base_url).rstrip("/")
+    base = _base(request)
     return f"{base}/v1/clips/{key}?pause_ms={pause_ms}"
 
 

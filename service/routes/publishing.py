@@ -26,6 +26,7 @@ from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
+from service.links import public_base_url
 from service.queue import enqueue_all
 from service.schemas import SitePlaylistPublic, SitePublic
 
@@ -42,7 +43,9 @@ ArticleId = Annotated[str, Path(description="The article id (32 hex characters).
 
 
 def _urls(request: Request) -> sites.Urls:
-    return sites.Urls(str(request.base_url).rstrip("/"))
+    """Links come from LOA_PUBLIC_URL, never from the request's Host header (behind a proxy
+    it could poison caches), as every other answer's links do."""
+    return sites.Urls(public_base_url(request.app.state.settings))
 
 
 def _check_site(site: str) -> str:
