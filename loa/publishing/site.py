@@ -101,8 +101,16 @@ def _bool(data: Mapping[str, Any], name: str, default: bool) -> bool:
 
 
 def _link(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in value)
+    ):
         raise InputError("link: must be an http(s) URL", "link")
     return value
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import os
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request, Response
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from loa import articles, progress, sites
@@ -27,8 +27,12 @@ from loa.storage.models import Article, AudioFile, Site
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
 from service.links import public_base_url
+from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
-from service.schemas import SitePlaylistPublic, SitePublic
+from service.ranged_file import serve_file
+from service.routes.articles import GET_AUDIO_RESPONSES, HEAD_AUDIO_RESPONSES
+from service.routes.sites import SitePath
+from service.schemas import SitePlaylistPublic, SitePublic, SiteUpdate
 
 router = APIRouter(tags=["publishing"])
 
@@ -38,8 +42,28 @@ M3U8_TYPE = f"{hls.CONTENT_TYPE}; charset=utf-8"
 # what changes (feeds, playlists): cached briefly, always revalidated
 REVALIDATE = "public, max-age=0, must-revalidate"
 
-Address = Annotated[str, Path(description="Content address of the audio (32 hex digits).")]
-ArticleId = Annotated[str, Path(description="The article id (32 hex characters).")]
+Address = Annotated[
+    str,
+    Path(
+        description="Content address of the audio (32 hex digits).",
+        json_schema_extra={"pattern": "^[0-9a-f]{32}$"},
+    ),
+]
+ArticleId = Annotated[
+    str,
+    Path(
+        description="The article id (32 hex characters).",
+        json_schema_extra={"pattern": "^[0-9a-f]{32}$"},
+    ),
+]
+ArtworkName = Annotated[
+    str,
+    Path(
+        description="default.png (Loa's own) or <content address>.png|.jpg",
+        json_schema_extra={"pattern": "^(default[.]png|[0-9a-f]{32}[.](png|jpg))$"},
+    ),
+]
+TEXT = {"schema": {"type": "string"}}
 
 
 def _urls(request: Request) -> sites.Urls:
@@ -151,22 +175,27 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
     )
 
 
-@router.get("/v1/sites/{site}", response_model=SitePublic)
-def get_site(site: str, request: Request, session: SessionDep) -> SitePublic:
+@router.get("/v1/sites/{site}", response_model=SitePublic, responses=responses(404, 422))
+def get_site(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
     return _site_public(request, _site_row(session, site))
 
 
-@router.put("/v1/sites/{site}", response_model=SitePublic, dependencies=[WriteAccess])
+@router.put(
+    "/v1/sites/{site}",
+    response_model=SitePublic,
+    dependencies=[WriteAccess],
+    responses=responses(*WRITE_ERRORS),
+)
 def put_site(
-    site: str,
+    site: SitePath,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    body: Annotated[dict[str, Any], Body()],
+    body: SiteUpdate,
 ) -> SitePublic:
     """Create or replace the site's publishing metadata (422 names a bad field). A changed
     intro or outro makes the site's articles again (only those segments are synthesized)."""
-    meta = parse_site(body)
+    meta = parse_site(body.model_dump(exclude_unset=True))
     row, spoken_changed = sites.put_site(session, _check_site(site), meta)
     requeued = None
     if spoken_changed:
@@ -192,8 +221,9 @@ ARTWORK_BODY = {
     response_model=SitePublic,
     dependencies=[WriteAccess],
     openapi_extra=ARTWORK_BODY,
+    responses=responses(401, 404, 408, 413, 415, 422),
 )
-async def put_artwork(site: str, request: Request, session: SessionDep) -> SitePublic:
+async def put_artwork(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
     """The site's artwork as the body: PNG or JPEG, square, 1400-3000 px, RGB."""
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in ("image/png", "image/jpeg"):
@@ -208,15 +238,20 @@ async def put_artwork(site: str, request: Request, session: SessionDep) -> SiteP
     return _site_public(request, row)
 
 
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+NOT_MODIFIED: dict[str, Any] = {"description": "Not modified (If-None-Match matched the ETag)."}
 IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"image/png": {}, "image/jpeg": {}}},
-    304: {"description": "Not modified"},
+    200: {"description": "The image.", "content": {"image/png": BINARY, "image/jpeg": BINARY}},
+    304: NOT_MODIFIED,
+    **responses(404, 422),
 }
 
 
 @router.head("/v1/sites/{site}/artwork/{name}", responses=IMAGE_RESPONSES, include_in_schema=False)
 @router.get("/v1/sites/{site}/artwork/{name}", responses=IMAGE_RESPONSES)
-def get_artwork(site: str, name: str, request: Request, session: SessionDep) -> Response:
+def get_artwork(
+    site: SitePath, name: ArtworkName, request: Request, session: SessionDep
+) -> Response:
     """The site's artwork at its immutable address, or Loa's default (default.png)."""
     _check_site(site)
     row = sites.get_site(session, site)
@@ -243,9 +278,18 @@ def get_artwork(site: str, name: str, request: Request, session: SessionDep) -> 
 @router.head("/v1/sites/{site}/feed.xml", include_in_schema=False)
 @router.get(
     "/v1/sites/{site}/feed.xml",
-    responses={200: {"content": {feed.CONTENT_RSS: {}}}, 304: {"description": "Not modified"}},
+    responses={
+        200: {
+            "description": "The feed.",
+            "content": {feed.CONTENT_RSS: {"schema": {"type": "string"}}},
+        },
+        304: NOT_MODIFIED,
+        **responses(404, 422),
+    },
 )
-def get_feed(site: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def get_feed(
+    site: SitePath, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The site's podcast feed (RSS 2.0, itunes and Podcasting 2.0): its ready, published
     articles, newest first, each with its immutable audio URL."""
     row = _site_row(session, site)
@@ -261,9 +305,13 @@ def get_feed(site: str, request: Request, session: SessionDep, settings: Setting
     return _conditional(request, body, feed.CONTENT_TYPE, last_modified=changed)
 
 
-@router.get("/v1/sites/{site}/playlist.json", response_model=SitePlaylistPublic)
+@router.get(
+    "/v1/sites/{site}/playlist.json",
+    response_model=SitePlaylistPublic,
+    responses={304: NOT_MODIFIED, **responses(422)},
+)
 def get_site_playlist(
-    site: str, request: Request, session: SessionDep, settings: SettingsDep
+    site: SitePath, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The site's latest ready, published articles (LOA_SITE_PLAYLIST_SIZE), newest first."""
     _check_site(site)
@@ -289,10 +337,14 @@ def _hls_segments(urls: sites.Urls, row: AudioFile, title: str) -> list[hls.HlsS
 
 @router.get(
     "/v1/sites/{site}/playlist.m3u8",
-    responses={200: {"content": {hls.CONTENT_TYPE: {}}}, 304: {"description": "Not modified"}},
+    responses={
+        200: {"description": "HLS media playlist.", "content": {hls.CONTENT_TYPE: TEXT}},
+        304: NOT_MODIFIED,
+        **responses(422),
+    },
 )
 def get_site_m3u8(
-    site: str, request: Request, session: SessionDep, settings: SettingsDep
+    site: SitePath, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The site's latest articles one after another, as one HLS playlist."""
     _check_site(site)
@@ -324,7 +376,11 @@ def _revision_segment_url(urls: sites.Urls, article_id: str, revision: int, inde
 
 @router.get(
     "/v1/articles/{article_id}/playlist.m3u8",
-    responses={200: {"content": {hls.CONTENT_TYPE: {}}}, 409: {"description": "Failed"}},
+    responses={
+        200: {"description": "HLS media playlist.", "content": {hls.CONTENT_TYPE: TEXT}},
+        304: NOT_MODIFIED,
+        **responses(404, 409, descriptions={409: "The article failed."}),
+    },
 )
 def get_article_m3u8(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
@@ -362,7 +418,11 @@ def get_article_m3u8(
 
 @router.get(
     "/v1/articles/{article_id}/r{revision}/seg/{index}.mp3",
-    responses={200: {"content": {"audio/mpeg": {}}}},
+    responses={
+        200: {"description": "HLS packed-audio segment.", "content": {"audio/mpeg": BINARY}},
+        304: NOT_MODIFIED,
+        **responses(404, 422),
+    },
 )
 def get_article_segment(
     article_id: ArticleId,
@@ -395,7 +455,11 @@ def get_article_segment(
 
 @router.get(
     "/v1/articles/{article_id}/transcript.vtt",
-    responses={200: {"content": {"text/vtt": {}}}, 409: {"description": "Not ready yet"}},
+    responses={
+        200: {"description": "WebVTT.", "content": {"text/vtt": TEXT}},
+        304: NOT_MODIFIED,
+        **responses(404, 409, descriptions={409: "Not ready yet (or failed)."}),
+    },
 )
 def get_transcript(article_id: ArticleId, request: Request, session: SessionDep) -> Response:
     """WebVTT of the current audio: the reader's text, one cue a segment."""
@@ -424,24 +488,24 @@ def _live(session: Session, address: str, retention_hours: float) -> AudioFile:
     return row
 
 
-AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"audio/mpeg": {}}},
-    206: {"description": "Partial content (Range)"},
-    304: {"description": "Not modified (If-None-Match)"},
-    416: {"description": "Range not satisfiable"},
+GET_IMMUTABLE: dict[int | str, dict[str, Any]] = {
+    k: v for k, v in GET_AUDIO_RESPONSES.items() if k != 409
+}
+HEAD_IMMUTABLE: dict[int | str, dict[str, Any]] = {
+    k: v for k, v in HEAD_AUDIO_RESPONSES.items() if k != 409
 }
 
 
 @router.head(
     "/v1/audio/{address}.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=HEAD_IMMUTABLE,
     operation_id="head_immutable_audio",
 )
 @router.get(
     "/v1/audio/{address}.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=GET_IMMUTABLE,
     operation_id="get_immutable_audio",
 )
 def get_immutable_audio(
@@ -457,16 +521,28 @@ def get_immutable_audio(
     path = storage.local_path(row.key)
     if path is None:
         raise ApiError(404, "not_found", f"no audio {address}", field="address")
-    etag = f'"{row.address}"'
-    headers = {"ETag": etag, "Cache-Control": IMMUTABLE_CACHE_CONTROL, "Accept-Ranges": "bytes"}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type="audio/mpeg", headers=headers)
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:  # forgotten between the lookup and here
+        raise ApiError(404, "not_found", f"no audio {address}", field="address") from None
+    return serve_file(
+        request,
+        path,
+        stat,
+        etag=f'"{row.address}"',
+        media_type="audio/mpeg",
+        filename=f"{row.address}.mp3",
+        headers={"Cache-Control": IMMUTABLE_CACHE_CONTROL},
+    )
 
 
 @router.get(
     "/v1/audio/{address}/seg/{index}.mp3",
-    responses={200: {"content": {"audio/mpeg": {}}}},
+    responses={
+        200: {"description": "HLS packed-audio segment.", "content": {"audio/mpeg": BINARY}},
+        304: NOT_MODIFIED,
+        **responses(404, 422),
+    },
 )
 def get_audio_segment(
     address: Address,
