@@ -81,6 +81,8 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool, limit: int) -> 
         return None
     if not isinstance(value, str):
         raise InputError(f"{name}: must be a string", name)
+    if len(value) > limit:  # as sent (what the OpenAPI document's maxLength counts)
+        raise InputError(f"{name}: at most {limit} characters (got {len(value)})", name)
     text = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(text):
         raise InputError(f"{name}: must not contain control characters", name)
