@@ -251,3 +251,15 @@ def test_render_finishes_loudness_tags_and_speaks_the_intro_and_outro(config: Se
     # a second render reuses the clips and their stored measurements: the same bytes
     again, again_data = render("articles/a/r2.mp3")
     assert again_data == data and again.address == rendered.address
+
+
+def test_a_long_article_keeps_at_most_255_chapters_in_order() -> None:
+    from loa.audio.chapters import MAX_CHAPTERS, Chapter, add_chapters
+    from loa.audio.tags import id3_tag
+
+    chapters = [Chapter(i * 2.0, i * 2.0 + 1.5, f"Đoạn {i}") for i in range(1000)]
+    tagged = add_chapters(id3_tag(title="Bài rất dài"), chapters, toc_title="Bài rất dài")
+    frames = sorted(ID3(io.BytesIO(tagged)).getall("CHAP"), key=lambda f: f.start_time)
+    assert 0 < len(frames) <= MAX_CHAPTERS
+    assert frames[0].start_time == 0 and frames[-1].end_time == round(999 * 2000 + 1500)
+    assert all(a.end_time <= b.start_time for a, b in zip(frames, frames[1:], strict=False))
