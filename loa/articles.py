@@ -107,12 +107,19 @@ def _find_existing(session: Session, sub: Submission, digest: str) -> Article | 
     ).first()
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment in UTC; a naive one is taken as UTC already (never as this machine's time)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _content_values(sub: Submission, digest: str) -> dict[str, object]:
     return {
         "title": (sub.title or "").strip(),
         "author": sub.author,
         # stored in UTC: SQLite keeps no offset, so 08:30+07:00 would come back as 08:30 UTC
-        "published_at": sub.published_at.astimezone(UTC) if sub.published_at else None,
+        "published_at": _utc(sub.published_at),
         "url": sub.url,
         "source_kind": sub.source_kind,
         "source": sub.source,
