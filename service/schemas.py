@@ -398,7 +398,7 @@ def _site_categories() -> list[JsonValue]:
     branches: list[JsonValue] = []
     for category, subs in sorted(apple_categories().items()):
         sub: dict[str, JsonValue] = (
-            {"anyOf": [{"type": "string", "enum": sorted(subs)}, {"type": "null"}]}
+            {"anyOf": [{"type": "string", "enum": list[JsonValue](sorted(subs))}, {"type": "null"}]}
             if subs
             else {"type": "null"}
         )
@@ -407,7 +407,7 @@ def _site_categories() -> list[JsonValue]:
             "required": ["category"],
         }
         branches.append(branch)
-    news = sorted(apple_categories()["News"])
+    news: list[JsonValue] = [*sorted(apple_categories()["News"])]
     branches.append(  # no category (absent or null): News
         {
             "properties": {
