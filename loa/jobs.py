@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, or_, select, update
 
-from loa import progress
+from loa import progress, sites
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.registry import Selection, choose, fallback
@@ -208,6 +208,8 @@ class _Job:
     site: str
     tags: Tags
     previous_revision: int | None
+    intro: str | None = None  # the site's, spoken before and after the article
+    outro: str | None = None
 
 
 def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
@@ -216,6 +218,9 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
         if row is None or row.revision != revision:
             raise Superseded(article_id)
         published = row.published_at
+        site = sites.get_site(s, row.site)
+        meta = sites.meta_of(site) if site is not None else None
+        cover = sites.artwork_of(s, row.site)
         return _Job(
             source_kind=row.source_kind,
             source=row.source,
@@ -226,11 +231,15 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
             site=row.site,
             tags=Tags(
                 title=row.title or None,
-                artist=row.author or row.site,
-                album=row.site,
+                artist=row.author or (meta.author if meta else None) or row.site,
+                album=meta.title if meta else row.site,
                 date=published.date().isoformat() if published else None,
+                cover=cover.data,
+                cover_type=cover.content_type,
             ),
             previous_revision=row.audio_revision,
+            intro=meta.intro if meta else None,
+            outro=meta.outro if meta else None,
         )
 
 
@@ -326,6 +335,8 @@ def _process(
                 lexicon=lexicon,
                 captions=job.captions,
                 tags=job.tags,
+                intro=job.intro,
+                outro=job.outro,
                 on_prepared=prepared,
                 on_progress=on_segment,
             )
@@ -353,8 +364,6 @@ def _process(
             recorders.clear()
 
     _store(settings, storage, article_id, revision, key, rendered)
-    if job.previous_revision and job.previous_revision != revision:
-        _delete_older_audio(storage, article_id, job.previous_revision)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
         article_id,
@@ -377,10 +386,12 @@ def _store(
     re-posted meanwhile: leave no orphan audio (and no empty folder) behind, and end quietly
     (``Superseded``)."""
     try:
-        _finish(settings, article_id, revision, key, rendered)
+        expired = _finish(settings, article_id, revision, key, rendered)
     except Superseded:
         _discard(settings, storage, article_id, key)
         raise
+    for old_key in expired:  # replaced revisions past LOA_REPLACED_AUDIO_RETENTION_HOURS
+        storage.delete(old_key)
 
 
 def _quit_if_gone(
@@ -410,35 +421,42 @@ def _discard(settings: Settings, storage: Storage, article_id: str, key: str) ->
         storage.delete(key)
 
 
-def _delete_older_audio(storage: Storage, article_id: str, previous_revision: int) -> None:
-    """Delete audio older than the previous revision's. The previous file itself is kept for
-    one more revision: a listener who fetched its URL moments ago may still be streaming it."""
-    for old in range(previous_revision - 1, 0, -1):
-        key = article_audio_key(article_id, old)
-        if not storage.exists(key):
-            break  # older ones were deleted by earlier revisions
-        storage.delete(key)
-
-
 def _finish(
     settings: Settings, article_id: str, revision: int, key: str, rendered: RenderedArticle
-) -> None:
-    """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered."""
-    _update(
-        settings,
-        article_id,
-        revision,
-        status="ready",
-        error=None,
-        duration=round(rendered.duration, 3),
-        audio_key=key,
-        audio_revision=revision,
-        audio_bytes=rendered.size,
-        playlist=rendered.playlist,
-        segments_done=len(rendered.segments),
-        lease_until=None,
-        ready_at=now(),
-    )
+) -> list[str]:
+    """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered; in the
+    same transaction the file gets its immutable address (``loa.sites.record_audio``).
+    Returns the keys of replaced audio whose retention has passed, to delete."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        result = s.execute(
+            update(Article)
+            .where(Article.id == article_id, Article.revision == revision)
+            .values(
+                status="ready",
+                error=None,
+                duration=round(rendered.duration, 3),
+                audio_key=key,
+                audio_revision=revision,
+                audio_bytes=rendered.size,
+                playlist=rendered.playlist,
+                segments_done=len(rendered.segments),
+                lease_until=None,
+                ready_at=now(),
+            )
+        )
+        if _rowcount(result) != 1:
+            raise Superseded(article_id)
+        return sites.record_audio(
+            s,
+            article_id=article_id,
+            revision=revision,
+            key=key,
+            address=rendered.address,
+            size=rendered.size,
+            duration=rendered.duration,
+            playlist=rendered.playlist,
+            retention_hours=settings.replaced_audio_retention_hours,
+        )
 
 
 def find_stale_work(

@@ -71,6 +71,7 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         voice=row.voice_used or row.voice,
         error=row.error,
         audio_revision=row.audio_revision,
+        published=row.published,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         links=ArticleLinks(**_links(request, row.id)),
@@ -114,6 +115,7 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
         published_at=body.published_at,
         voice=body.voice,
         captions=settings.read_captions if body.captions is None else body.captions,
+        published=body.published,
     )
 
 
