@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from loa import articles, sites
 from loa.audio.assemble import assemble
+from loa.audio.clip import AudioClip
 from loa.audio.loudness import combine_segments, measure_mp3, measure_segment
 from loa.config import Settings, get_settings
 from loa.engines.espeak import EspeakEngine
@@ -102,9 +103,9 @@ def test_only_ready_published_articles_newest_first_up_to_the_limit(config: Sett
     # a re-post that leaves "published" out changes nothing about it
     assert _submit(config, "draft", "Bản nháp.").published is True
     with session_scope(config.sqlalchemy_url) as s:
-        row = articles.get(s, old.id)
-        assert row is not None
-        articles.delete(s, MemoryStorage(), row)
+        gone = articles.get(s, old.id)
+        assert gone is not None
+        articles.delete(s, MemoryStorage(), gone)
     assert old.id not in _listed(config)
 
 
@@ -174,12 +175,14 @@ SENTENCES = (
 
 
 @pytest.fixture(scope="module")
-def espeak_clips() -> list:  # type: ignore[type-arg]
+def espeak_clips() -> list[AudioClip]:
     engine = EspeakEngine()
     return [engine.synthesize(text, "vi") for text in SENTENCES]
 
 
-def test_combined_clip_measurements_read_like_the_joined_article(espeak_clips: list) -> None:  # type: ignore[type-arg]
+def test_combined_clip_measurements_read_like_the_joined_article(
+    espeak_clips: list[AudioClip],
+) -> None:
     joined = assemble(espeak_clips, [0.25, 0.6, 0.0])
     placed = [
         (start, measure_segment(clip.mp3))
