@@ -69,6 +69,26 @@ class GuardedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_header_timer()
+        close_now = transport.close
+
+        def close() -> None:
+            # an answer sent before the request's body was all in (the body timeout's 408, a
+            # 413): close lingering, as after a refusal, so the client reads the answer
+            if (
+                not self._refused
+                and self.conn.their_state is h11.SEND_BODY
+                and transport.can_write_eof()
+                and not transport.is_closing()
+            ):
+                self._refused = True
+                transport.write_eof()
+                self.loop.call_later(LINGER_SECONDS, close_now)
+                return
+            close_now()
+
+        # the ignore: uvicorn's cycle closes through this transport; the close is wrapped per
+        # connection rather than subclassing asyncio's private transport classes
+        transport.close = close  # type: ignore[method-assign]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()
