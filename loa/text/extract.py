@@ -37,6 +37,7 @@ from loa.text.fragment import (
     is_fragment,
 )
 from loa.text.glued import join_wrapped_lines, split_glued_captions
+from loa.text.head import cut_page_head
 from loa.text.headline import (
     choose_title,
     is_plausible_title,
@@ -166,7 +167,7 @@ def extract_plain_text(text: str, *, title: str | None = None) -> ExtractedArtic
     for raw in raw_lines:
         if raw.strip():
             lines.extend(split_glued_captions(raw.strip()))
-    cleaned = clean_lines(lines, title=given)
+    cleaned = clean_lines(cut_page_head(lines), title=given)
     if given is None:
         given, cleaned = take_title(cleaned)
         cleaned = drop_repeats(cleaned, given)
