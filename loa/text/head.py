@@ -5,7 +5,8 @@ breadcrumb ("Trang chủ » Tin tức", "Xã hội / Giao thông"), utility line
 size, hotline, weather: vocabulary in ``data/head_utilities.txt``), date stamps and the site's
 all-caps banner. :func:`cut_page_head` finds the first prose paragraph and the headline-shaped
 line right before it (the title) and drops the chrome-shaped lines above that title. Lines of
-any other shape stay, and nothing from the title on is touched, so a text without such a head
+any other shape stay, and nothing from the title on is dropped (an author line such as "Đăng
+bởi Minh Thư" between the title and the prose becomes a byline), so a text without such a head
 comes back whole.
 """
 
@@ -47,6 +48,17 @@ TEMPERATURE_RE = re.compile(r"\d+\s*°\s*[CF]?\b")
 def _utility_re() -> re.Pattern[str]:
     """A line that starts with utility-bar vocabulary."""
     return re.compile(rf"^(?:{alternation(read_list('head_utilities.txt'))})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _posted_by_re() -> re.Pattern[str]:
+    """An author line under the headline: "Đăng bởi Minh Thư"."""
+    return re.compile(rf"^(?:{alternation(read_list('posted_by.txt'))})\s+\w", re.IGNORECASE)
+
+
+def is_posted_by(text: str) -> bool:
+    """A short author line such as "Đăng bởi Minh Thư" (a name follows the label)."""
+    return word_count(text) <= CRUMB_MAX_WORDS + 3 and bool(_posted_by_re().match(text.strip()))
 
 
 def is_breadcrumb(text: str) -> bool:
@@ -92,6 +104,7 @@ def _is_headline(text: str) -> bool:
         and not is_utility_line(text)
         and not is_chrome_line(text)
         and not is_byline(text)
+        and not is_posted_by(text)
         and not SECTION_MARK_RE.match(text)
     )
 
@@ -115,4 +128,14 @@ def cut_page_head(lines: list[Line]) -> list[Line]:
     while at > 0 and is_all_caps(lines[at - 1].text) and not is_footer_line(lines[at - 1].text):
         at -= 1  # an upper-case headline set over several lines, not the portal's name
     kept = [ln for ln in lines[:at] if not is_head_chrome(ln.text)]
-    return kept + list(lines[at:])
+    return kept + [lines[at]] + _mark_posted_by(lines[at + 1 :])
+
+
+def _mark_posted_by(lines: list[Line]) -> list[Line]:
+    """Between the title and the first prose paragraph, author lines become bylines."""
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if _is_prose(ln):
+            return out + lines[i:]
+        out.append(Line(ln.text, "byline") if is_posted_by(ln.text) else ln)
+    return out

@@ -131,3 +131,16 @@ def test_only_lines_above_the_title_are_dropped(texts: list[str]) -> None:
     start = at or 0
     assert out[len(out) - (len(lines) - start) :] == lines[start:]
     assert all(ln.text not in PARAGRAPHS for ln in lines[:start] if ln not in out)
+
+
+def test_an_author_line_under_the_title_becomes_a_byline() -> None:
+    text = _text(HEADS["menu"], [TITLE, "Đăng bởi Minh Thư"], PARAGRAPHS)
+    article = extract_plain_text(text)
+    assert article.title == TITLE
+    assert [(b.kind, b.text) for b in article.blocks][0] == ("byline", "Đăng bởi Minh Thư")
+    assert [b.text for b in article.blocks if b.kind == "body"] == PARAGRAPHS
+
+
+def test_a_posted_by_line_is_never_the_title() -> None:
+    lines = [Line(t) for t in ["Thời sự", TITLE, "Viết bởi Trần Hà", *PARAGRAPHS]]
+    assert find_title(lines) == 1
