@@ -33,6 +33,11 @@ TITLE_GAP_MAX_LINES = 3
 #: A headline is at least this long (a shorter line above prose is a label or a name).
 HEADLINE_MIN_WORDS = 4
 HEADLINE_MAX_WORDS = 40
+#: A lone short line of at most this many words is a section label; a longer one (up to a
+#: menu entry's length) is chrome only within a run of :data:`MENU_RUN_MIN_LINES` such lines,
+#: since a short headline looks the same.
+MENU_ENTRY_MAX_WORDS = 3
+MENU_RUN_MIN_LINES = 3
 #: Words in one breadcrumb step, and in a utility line or a banner.
 CRUMB_MAX_WORDS = 5
 UTILITY_MAX_WORDS = 14
@@ -77,10 +82,10 @@ def is_utility_line(text: str) -> bool:
 
 
 def is_head_chrome(text: str) -> bool:
-    """A line shaped like page-head chrome: a menu entry, a breadcrumb, a utility line, a
-    date stamp or widget, an all-caps banner."""
+    """A line shaped like page-head chrome: a short menu entry or section label, a
+    breadcrumb, a utility line, a date stamp or widget, an all-caps banner."""
     return (
-        is_nav_like(text)
+        (is_nav_like(text) and word_count(text) <= MENU_ENTRY_MAX_WORDS)
         or is_breadcrumb(text)
         or is_utility_line(text)
         or is_chrome_line(text)
@@ -127,8 +132,24 @@ def cut_page_head(lines: list[Line]) -> list[Line]:
         return list(lines)
     while at > 0 and is_all_caps(lines[at - 1].text) and not is_footer_line(lines[at - 1].text):
         at -= 1  # an upper-case headline set over several lines, not the portal's name
-    kept = [ln for ln in lines[:at] if not is_head_chrome(ln.text)]
+    menu = _menu_runs(lines[:at])
+    kept = [ln for i, ln in enumerate(lines[:at]) if i not in menu and not is_head_chrome(ln.text)]
     return kept + [lines[at]] + _mark_posted_by(lines[at + 1 :])
+
+
+def _menu_runs(lines: list[Line]) -> set[int]:
+    """Indexes of the lines in runs of at least :data:`MENU_RUN_MIN_LINES` menu-entry-shaped
+    lines (other head chrome between them does not break a run)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, ln in enumerate([*lines, Line("", "boundary")]):
+        if ln.hint != "boundary" and is_nav_like(ln.text):
+            run.append(i)
+        elif ln.hint == "boundary" or not is_head_chrome(ln.text):
+            if len(run) >= MENU_RUN_MIN_LINES:
+                out.update(run)
+            run = []
+    return out
 
 
 def _mark_posted_by(lines: list[Line]) -> list[Line]:

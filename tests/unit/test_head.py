@@ -144,3 +144,19 @@ def test_an_author_line_under_the_title_becomes_a_byline() -> None:
 def test_a_posted_by_line_is_never_the_title() -> None:
     lines = [Line(t) for t in ["Thời sự", TITLE, "Viết bởi Trần Hà", *PARAGRAPHS]]
     assert find_title(lines) == 1
+
+
+def test_a_short_headline_above_a_subtitle_is_kept() -> None:
+    """A headline of a menu entry's length is chrome only within a menu run."""
+    short_title = "Bão số 3 đổ bộ Quảng Ninh"
+    subtitle = "Cập nhật diễn biến mới nhất sáng nay"
+    article = extract_plain_text(_text(["Thời sự"], [short_title, subtitle], PARAGRAPHS))
+    assert article.title == short_title
+    assert [b.text for b in article.blocks] == [subtitle, *PARAGRAPHS]
+
+
+def test_long_menu_entries_go_within_a_menu_run() -> None:
+    menu = ["Báo chí xuất bản truyền thông", "Công nghệ thông tin", "Bưu chính viễn thông"]
+    article = extract_plain_text(_text(menu, [TITLE], PARAGRAPHS))
+    assert article.title == TITLE
+    assert [b.text for b in article.blocks] == PARAGRAPHS
