@@ -108,10 +108,15 @@ def _is_headline(text: str) -> bool:
         and not is_breadcrumb(text)
         and not is_utility_line(text)
         and not is_chrome_line(text)
-        and not is_byline(text)
+        and not (is_byline(text) and not _is_caps_headline(text))
         and not is_posted_by(text)
         and not SECTION_MARK_RE.match(text)
     )
+
+
+def _is_caps_headline(text: str) -> bool:
+    """An upper-case line longer than a name: a headline, though bylines are often in caps."""
+    return is_all_caps(text) and word_count(text) > CRUMB_MAX_WORDS
 
 
 def find_title(lines: list[Line]) -> int | None:
@@ -127,14 +132,22 @@ def find_title(lines: list[Line]) -> int | None:
 
 def cut_page_head(lines: list[Line]) -> list[Line]:
     """Drop the chrome-shaped lines above the title of a pasted page; keep everything else."""
+    return read_page_head(lines)[1]
+
+
+def read_page_head(lines: list[Line]) -> tuple[str | None, list[Line]]:
+    """The headline of a pasted page whose head is all chrome (None otherwise, or when no
+    chrome stood above it), and the lines with the head chrome dropped (the title still
+    first among them)."""
     at = find_title(lines)
     if not at:
-        return list(lines)
+        return None, list(lines)
     while at > 0 and is_all_caps(lines[at - 1].text) and not is_footer_line(lines[at - 1].text):
         at -= 1  # an upper-case headline set over several lines, not the portal's name
     menu = _menu_runs(lines[:at])
     kept = [ln for i, ln in enumerate(lines[:at]) if i not in menu and not is_head_chrome(ln.text)]
-    return kept + [lines[at]] + _mark_posted_by(lines[at + 1 :])
+    title = None if kept else lines[at].text
+    return title, kept + [lines[at]] + _mark_posted_by(lines[at + 1 :])
 
 
 def _menu_runs(lines: list[Line]) -> set[int]:

@@ -160,3 +160,18 @@ def test_long_menu_entries_go_within_a_menu_run() -> None:
     article = extract_plain_text(_text(menu, [TITLE], PARAGRAPHS))
     assert article.title == TITLE
     assert [b.text for b in article.blocks] == PARAGRAPHS
+
+
+def test_an_upper_case_headline_after_chrome_and_before_a_date_is_the_title() -> None:
+    """A caps line cut off from the prose by a date stamp used to be taken for a banner."""
+    caps = "ĐÀ NẴNG THẮNG NGƯỢC, LÊN NGÔI ĐẦU BẢNG"
+    text = _text(HEADS["menu"], HEADS["breadcrumb_home"], [caps, "15/3/2025 - 20:45"], PARAGRAPHS)
+    article = extract_plain_text(text)
+    assert article.title == caps
+    assert [b.text for b in article.blocks] == PARAGRAPHS
+
+
+def test_a_given_title_wins_over_the_pasted_headline() -> None:
+    article = extract_plain_text(_text(HEADS["menu"], [TITLE], PARAGRAPHS), title="Xe buýt điện")
+    assert article.title == "Xe buýt điện"
+    assert [b.text for b in article.blocks] == [TITLE, *PARAGRAPHS]
