@@ -37,6 +37,7 @@ from loa.text.fragment import (
     is_fragment,
 )
 from loa.text.glued import join_wrapped_lines, split_glued_captions
+from loa.text.head import read_page_head
 from loa.text.headline import (
     choose_title,
     is_plausible_title,
@@ -166,6 +167,8 @@ def extract_plain_text(text: str, *, title: str | None = None) -> ExtractedArtic
     for raw in raw_lines:
         if raw.strip():
             lines.extend(split_glued_captions(raw.strip()))
+    head_title, lines = read_page_head(lines)
+    given = given or (normalize_text(head_title) if head_title else None)
     cleaned = clean_lines(lines, title=given)
     if given is None:
         given, cleaned = take_title(cleaned)
