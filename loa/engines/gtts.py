@@ -28,6 +28,8 @@ from gtts import gTTS, gTTSError
 from loa.audio import mp3
 from loa.audio.clip import AudioClip
 from loa.errors import EngineRejected, EngineUnavailable
+from loa.online.errors import Throttled
+from loa.online.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,9 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
         cause = exc.__context__  # gTTS raises inside ``except RequestException``
         return EngineUnavailable(f"google tts: no response ({_short_cause(cause, exc)})")
     status = response.status_code
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return Throttled("google tts: HTTP 429", retry_after)
     if status in TRANSIENT_STATUS or status >= 500:
         return EngineUnavailable(f"google tts: HTTP {status}")
     return EngineRejected(f"google tts: {exc}")
