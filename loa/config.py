@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     )
     engine_order: str = Field(
         default="gtts,espeak",
-        description="Engines auto mode tries, best first (e.g. edge,gtts,espeak); the last is offline.",
+        description="Engines auto mode tries, best first (edge,gtts,espeak); the last is offline.",
     )
     gtts_max_rps: float = Field(
         default=8.0, gt=0, description="Requests a second to Google, shared by all workers."

@@ -17,12 +17,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
 
 from loa.clock import as_utc, now
 from loa.config import Settings
-from loa.engines.registry import Selection, choose, fallback
+from loa.engines.base import Engine
+from loa.engines.registry import AUTO, Selection, choose, engine_order, fallback, is_offline
 from loa.errors import EngineRejected, EngineUnavailable, InputError
+from loa.online.claims import SegmentClaims
+from loa.online.counters import Counters
+from loa.online.guard import GuardedEngine
+from loa.online.machinery import is_healthy, machinery_for
+from loa.online.parallel import SynthesisOptions
+from loa.online.redis_client import redis_for
 from loa.pipeline import RenderedArticle, Tags, load_article, render_article
 from loa.storage import get_storage
 from loa.storage.base import Storage
@@ -275,7 +283,9 @@ def _process(
     )
     lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
-    selection = choose(settings, job.voice)
+    healthy = _health(settings)
+    selection = choose(settings, job.voice, healthy=healthy)
+    counters = Counters()
 
     while True:
 
@@ -289,14 +299,16 @@ def _process(
                 engine=chosen.engine.name,
                 engine_note=chosen.note,
                 voice_used=chosen.voice,
+                upgrade_pending=False,
                 title=article.title or job.title,
                 lease_until=now() + timedelta(seconds=LEASE_SECONDS),
             )
 
+        engine, options = synthesis_for(settings, selection, counters)
         try:
             rendered = render_article(
                 article,
-                selection.engine,
+                engine,
                 selection.voice,
                 settings,
                 storage=storage,
@@ -305,15 +317,18 @@ def _process(
                 tags=job.tags,
                 on_prepared=prepared,
                 on_progress=_Progress(settings, article_id, revision, on_progress),
+                synthesis=options,
             )
             break
         except EngineUnavailable as exc:
-            next_selection = fallback(settings, selection, job.voice, exc)
+            next_selection = fallback(settings, selection, job.voice, exc, healthy=healthy)
             if next_selection is None:
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
             selection = next_selection
 
+    rendered.counters = counters.as_dict()
+    rendered.upgrade_pending = upgrade_possible(settings, selection, job.voice)
     key = article_audio_key(article_id, revision)
     _store(settings, storage, article_id, revision, key, rendered)
     if job.previous_revision and job.previous_revision != revision:
@@ -326,6 +341,60 @@ def _process(
         selection.engine.name,
     )
     return JobResult("ready")
+
+
+def _health(settings: Settings) -> Callable[[Engine], bool] | None:
+    """The shared breakers' view of the online engines (None: no Redis named, probe instead)."""
+    if _shared_redis(settings) is None:
+        return None
+    return lambda engine: is_healthy(settings, engine)
+
+
+def _shared_redis(settings: Settings) -> redis.Redis | None:
+    """The Redis the workers share, when one is named (REDIS_URL; ``loa serve`` always names
+    the one it runs). Without it a job runs alone: no shared budget, breaker or claims."""
+    if not settings.redis_url:
+        return None
+    try:
+        client = redis_for(settings)
+        client.ping()
+    except redis.RedisError:
+        logger.warning("redis unreachable: online requests run without the shared budget")
+        return None
+    return client
+
+
+def synthesis_for(
+    settings: Settings, selection: Selection, counters: Counters, *, priority: str = "normal"
+) -> tuple[Engine, SynthesisOptions]:
+    """The engine as the job calls it (an online one behind the budget, retries and breaker)
+    and how its segments are synthesized (in parallel for online engines, with claims)."""
+    client = _shared_redis(settings)
+    if client is None:  # a bare process: the plain engine, one segment at a time
+        return selection.engine, SynthesisOptions(counters=counters)
+    claims = SegmentClaims(client)
+    machinery = machinery_for(settings, selection.engine.name)
+    if machinery is None:
+        return selection.engine, SynthesisOptions(claims=claims, counters=counters)
+    engine = GuardedEngine(selection.engine, machinery, counters=counters, priority=priority)
+    return engine, SynthesisOptions(
+        concurrency=machinery.concurrency, claims=claims, counters=counters
+    )
+
+
+def upgrade_possible(settings: Settings, selection: Selection, voice: str | None) -> bool:
+    """True when auto mode fell back to the offline engine although an online engine of the
+    order offers the voice: the article is re-made with it once it is healthy."""
+    if not settings.upgrade_after_fallback or settings.engine != AUTO:
+        return False
+    if not is_offline(settings, selection.engine.name):
+        return False
+    from loa.engines.registry import get_engine
+
+    return any(
+        voice is None or voice in get_engine(name, settings).voices
+        for name in engine_order(settings)[:-1]
+    )
 
 
 def _store(
@@ -395,6 +464,10 @@ def _finish(
         audio_bytes=len(rendered.mp3),
         playlist=rendered.playlist,
         segments_done=len(rendered.segments),
+        upgrade_pending=rendered.upgrade_pending,
+        segments_cached=rendered.counters.get("from_cache", 0),
+        online_requests=rendered.counters.get("requests", 0),
+        online_retries=rendered.counters.get("retries", 0),
         lease_until=None,
         ready_at=now(),
     )

@@ -9,18 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loa.audio.assemble import assemble
 from loa.audio.clip import AudioClip
-from loa.audio.mp3 import describe, frames_duration
 from loa.audio.tags import tag_mp3
 from loa.config import Settings
-from loa.engines.base import Engine
+from loa.engines.base import Engine, words_of
 from loa.errors import InputError
+from loa.online.counters import Counters
+from loa.online.parallel import SynthesisOptions, cached_or_synthesized, synthesize_all
 from loa.storage.base import Storage
-from loa.storage.keys import segment_cache_key
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import ExtractedArticle, Segment
@@ -100,17 +100,7 @@ def prepare_segments(
 
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
-    key = segment_cache_key(engine.name, voice, text)
-    cached = storage.read(key)
-    if cached:
-        try:
-            return AudioClip(mp3=cached, duration=frames_duration(cached), format=describe(cached))
-        except ValueError:
-            logger.warning("damaged cache entry %s; synthesizing again", key)
-    clip = engine.synthesize(text, voice)
-    # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
-    storage.write(key, clip.mp3, durable=False)
-    return clip
+    return cached_or_synthesized(engine, voice, text, storage, claims=None, counters=Counters())
 
 
 def pause_seconds(pause_after: str, settings: Settings) -> float:
@@ -143,21 +133,26 @@ def assemble_article(
         pauses[-1] = 0.0
     joined = assemble(list(clips), pauses)
     items: list[dict[str, Any]] = []
-    for seg, (start, duration) in zip(segments, joined.offsets, strict=True):
-        items.append(
-            {
-                "index": seg.index,
-                "text": source_text[seg.start : seg.end].strip(),
-                "spoken": seg.text,
-                "start": round(start, 3),
-                "duration": round(duration, 3),
-                "paragraph": seg.paragraph,
-                "sentence": seg.sentence,
-                "kind": seg.kind,
-                "char_start": seg.start,
-                "char_end": seg.end,
-            }
-        )
+    for seg, clip, (start, duration) in zip(segments, clips, joined.offsets, strict=True):
+        item: dict[str, Any] = {
+            "index": seg.index,
+            "text": source_text[seg.start : seg.end].strip(),
+            "spoken": seg.text,
+            "start": round(start, 3),
+            "duration": round(duration, 3),
+            "paragraph": seg.paragraph,
+            "sentence": seg.sentence,
+            "kind": seg.kind,
+            "char_start": seg.start,
+            "char_end": seg.end,
+        }
+        words = words_of(clip)
+        if words:  # engines with word timings (edge): seconds from the article's start
+            item["words"] = [
+                {"text": w.text, "start": round(start + w.start, 3), "duration": w.duration}
+                for w in words
+            ]
+        items.append(item)
     playlist = {"duration": round(joined.duration, 3), "segments": items}
     return ArticleAudio(mp3=joined.mp3, duration=joined.duration, playlist=playlist)
 
@@ -178,6 +173,8 @@ class RenderedArticle:
     duration: float
     playlist: dict[str, Any]
     segments: list[Segment]
+    counters: dict[str, int] = field(default_factory=dict)  # the job fills these two
+    upgrade_pending: bool = False
 
 
 NOTHING_SPEAKABLE = "nothing speakable in the article"
@@ -195,12 +192,16 @@ def render_article(
     tags: Tags | None = None,
     on_prepared: Callable[[list[Segment]], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    synthesis: SynthesisOptions | None = None,
 ) -> RenderedArticle:
     """An article as one tagged MP3 and its playlist: prepare -> synthesize -> assemble -> tag.
 
     ``storage`` holds the segment cache. ``on_prepared`` sees the segments before the first
-    engine call, ``on_progress`` (done, total) after each segment. Raises InputError (field
-    "text") when nothing in the article can be spoken; engine errors pass through.
+    engine call, ``on_progress`` (done, total) whenever the run of finished segments from the
+    first grows. ``synthesis`` says how many segments may be in flight at once (online engines),
+    and carries the segment claims and the counters (default: one at a time, no claims).
+    Raises InputError (field "text") when nothing in the article can be spoken; engine errors
+    pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
     segments = prepare_segments(
@@ -210,11 +211,14 @@ def render_article(
         raise InputError(NOTHING_SPEAKABLE, field="text")
     if on_prepared:
         on_prepared(segments)
-    clips: list[AudioClip] = []
-    for seg in segments:
-        clips.append(synthesize_segment(engine, voice, seg.text, storage))
-        if on_progress:
-            on_progress(len(clips), len(segments))
+    clips = synthesize_all(
+        engine,
+        voice,
+        [seg.text for seg in segments],
+        storage,
+        synthesis or SynthesisOptions(),
+        on_progress,
+    )
     audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
     tags = tags or Tags()
     mp3 = tag_mp3(

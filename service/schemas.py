@@ -64,6 +64,12 @@ class ArticleLinks(BaseModel):
     playlist: str
 
 
+class SynthesisCounters(BaseModel):
+    segments_from_cache: int
+    requests: int = Field(description="Requests sent to the online engine, retries included.")
+    retries: int
+
+
 class ArticlePublic(BaseModel):
     id: str
     site: str
@@ -78,9 +84,22 @@ class ArticlePublic(BaseModel):
     voice: str | None
     error: str | None
     audio_revision: int | None = Field(description="Revision the served audio was made from.")
+    upgrade_pending: bool = Field(
+        default=False,
+        description="Made offline while the online engine was down; re-made when it is back.",
+    )
+    synthesis: SynthesisCounters | None = Field(
+        default=None, description="Of the last rendering: segments from cache, requests, retries."
+    )
     created_at: datetime
     updated_at: datetime
     links: ArticleLinks
+
+
+class WordTimingPublic(BaseModel):
+    text: str
+    start: float
+    duration: float
 
 
 class PlaylistSegment(BaseModel):
@@ -94,6 +113,10 @@ class PlaylistSegment(BaseModel):
     kind: str
     char_start: int
     char_end: int
+    words: list[WordTimingPublic] | None = Field(
+        default=None,
+        description="Word timings (seconds from the audio's start), when the engine has them.",
+    )
 
 
 class PlaylistPublic(BaseModel):

@@ -46,6 +46,8 @@ def write_cached(storage: Storage, key: str, clip: AudioClip) -> AudioClip:
     words = words_of(clip)
     if words:
         payload = [{"text": w.text, "start": w.start, "duration": w.duration} for w in words]
-        storage.write(words_key(key), json.dumps(payload, ensure_ascii=False).encode(), durable=False)
+        storage.write(
+            words_key(key), json.dumps(payload, ensure_ascii=False).encode(), durable=False
+        )
     storage.write(key, clip.mp3, durable=False)
     return clip

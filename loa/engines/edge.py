@@ -40,7 +40,9 @@ MAX_CHARS = 400  # one sentence-sized segment a request keeps turns short and ca
 
 
 def _timestamp() -> str:
-    return time.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)", time.gmtime())
+    return time.strftime(
+        "%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)", time.gmtime()
+    )
 
 
 def speech_config_message() -> str:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from loa.config import Settings, get_settings
 from loa.engines import espeak, fake
-from loa.engines.edge import EDGE_VOICES, EdgeEngine
 from loa.engines.base import Engine
+from loa.engines.edge import EDGE_VOICES, EdgeEngine
 from loa.engines.espeak import EspeakEngine
 from loa.engines.fake import FakeEngine
 from loa.engines.gtts import GTTS_VOICES, GttsEngine

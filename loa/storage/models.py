@@ -54,6 +54,11 @@ class Article(Base):
     audio_revision: Mapped[int | None] = mapped_column(Integer)
     audio_bytes: Mapped[int | None] = mapped_column(Integer)
     playlist: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # made offline while the online engine was down: re-made with it in the background
+    upgrade_pending: Mapped[bool] = mapped_column(default=False)
+    segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # of the last rendering
+    online_requests: Mapped[int] = mapped_column(Integer, default=0)  # requests sent, retries in
+    online_retries: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

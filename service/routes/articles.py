@@ -17,7 +17,7 @@ from loa.storage.models import Article
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
 from service.queue import enqueue_all
-from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
+from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic, SynthesisCounters
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -62,6 +62,12 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         voice=row.voice_used or row.voice,
         error=row.error,
         audio_revision=row.audio_revision,
+        upgrade_pending=bool(row.upgrade_pending),
+        synthesis=SynthesisCounters(
+            segments_from_cache=row.segments_cached or 0,
+            requests=row.online_requests or 0,
+            retries=row.online_retries or 0,
+        ),
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         links=_links(request, row.id),  # type: ignore[arg-type]

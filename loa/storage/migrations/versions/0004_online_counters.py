@@ -1,0 +1,28 @@
+"""online counters: upgrade pending, segments from cache, requests and retries per article
+
+Revision ID: 0004
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("upgrade_pending", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        for name in ("segments_cached", "online_requests", "online_retries"):
+            batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        for name in ("online_retries", "online_requests", "segments_cached", "upgrade_pending"):
+            batch_op.drop_column(name)
