@@ -28,7 +28,7 @@ from loa.errors import EngineRejected, EngineUnavailable, InputError
 from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
 from loa.online.guard import GuardedEngine
-from loa.online.machinery import is_healthy, machinery_for
+from loa.online.machinery import ONLINE_ENGINES, is_healthy, machinery_for
 from loa.online.parallel import SynthesisOptions
 from loa.online.redis_client import redis_for
 from loa.pipeline import RenderedArticle, Tags, load_article, render_article
@@ -443,9 +443,11 @@ def _delete_older_audio(storage: Storage, article_id: str, previous_revision: in
     one more revision: a listener who fetched its URL moments ago may still be streaming it."""
     for old in range(previous_revision - 1, 0, -1):
         key = article_audio_key(article_id, old)
-        if not storage.exists(key):
+        upgraded = [upgraded_audio_key(article_id, old, name) for name in ONLINE_ENGINES]
+        if not storage.exists(key) and not any(storage.exists(k) for k in upgraded):
             break  # older ones were deleted by earlier revisions
-        storage.delete(key)
+        for each in (key, *upgraded):
+            storage.delete(each)
 
 
 def _finish(
@@ -499,3 +501,103 @@ def find_stale_work(
             out.append((row.id, row.revision))
             row.updated_at = t
     return out
+
+
+UPGRADE_LOCK_SECONDS = 600
+
+
+def upgraded_audio_key(article_id: str, revision: int, engine: str) -> str:
+    """Where the online re-make of a fallback revision goes (beside the offline file)."""
+    return article_audio_key(article_id, revision).removesuffix(".mp3") + f"-{engine}.mp3"
+
+
+def upgrade_candidates(settings: Settings, limit: int) -> list[tuple[str, int]]:
+    """Ready articles made offline while an online engine was down, oldest first."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        rows = s.execute(
+            select(Article.id, Article.revision)
+            .where(Article.status == "ready", Article.upgrade_pending.is_(True))
+            .order_by(Article.ready_at)
+            .limit(limit)
+        ).all()
+        return [(row[0], row[1]) for row in rows]
+
+
+def run_upgrade_job(article_id: str, revision: int, settings: Settings) -> JobResult:
+    """Re-make a fallback article with the best healthy online engine, in the background: the
+    served audio changes only once the new file is complete (a new key, so a new URL/ETag),
+    and only if the article is still ready at this revision and still pending an upgrade."""
+    client = _shared_redis(settings)
+    if client is None:
+        return JobResult("skipped", "no shared redis")
+    lock = f"loa:upgrade:{article_id}"
+    if not client.set(lock, current_owner(), nx=True, ex=UPGRADE_LOCK_SECONDS):
+        return JobResult("skipped", "another upgrade runs")
+    try:
+        return _upgrade(article_id, revision, settings)
+    except (Superseded, EngineUnavailable) as exc:
+        logger.info("article %s: upgrade postponed (%s)", article_id, exc)
+        return JobResult("skipped", str(exc))
+    finally:
+        client.delete(lock)
+
+
+def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
+    job = _load_job(settings, article_id, revision)
+    selection = choose(settings, job.voice, healthy=_health(settings))
+    if is_offline(settings, selection.engine.name):
+        return JobResult("skipped", "no online engine healthy")
+    article = load_article(
+        job.source_kind, job.source, title=job.title, url=job.url, settings=settings
+    )
+    storage = get_storage(settings)
+    counters = Counters()
+    engine, options = synthesis_for(settings, selection, counters, priority="low")
+    rendered = render_article(
+        article,
+        engine,
+        selection.voice,
+        settings,
+        storage=storage,
+        lexicon=_site_lexicon(settings, job.site),
+        captions=job.captions,
+        tags=job.tags,
+        synthesis=options,
+    )
+    key = upgraded_audio_key(article_id, revision, selection.engine.name)
+    storage.write(key, rendered.mp3)
+    with session_scope(settings.sqlalchemy_url) as s:
+        result = s.execute(
+            update(Article)
+            .where(
+                Article.id == article_id,
+                Article.revision == revision,
+                Article.status == "ready",
+                Article.upgrade_pending.is_(True),
+            )
+            .values(
+                engine=selection.engine.name,
+                engine_note=f"upgraded from the offline engine ({selection.note or 'healthy'})"
+                if selection.note
+                else "upgraded: re-made with the online engine after a fallback",
+                voice_used=selection.voice,
+                upgrade_pending=False,
+                duration=round(rendered.duration, 3),
+                audio_key=key,
+                audio_bytes=len(rendered.mp3),
+                playlist=rendered.playlist,
+                segments_total=len(rendered.segments),
+                segments_done=len(rendered.segments),
+                segments_cached=counters.from_cache,
+                online_requests=counters.requests,
+                online_retries=counters.retries,
+                ready_at=now(),
+            )
+        )
+        upgraded = _rowcount(result) == 1
+    if not upgraded:
+        _discard(settings, storage, article_id, key)
+        return JobResult("skipped", "article changed meanwhile")
+    # the offline file stays one revision's grace like any previous audio, then goes with it
+    logger.info("article %s upgraded to %s", article_id, selection.engine.name)
+    return JobResult("ready", "upgraded")

@@ -146,7 +146,7 @@ class EdgeEngine:
         try:
             with connect(
                 self._connect_url(),
-                additional_headers=DRM.headers_with_muid(WSS_HEADERS),
+                additional_headers=_client_headers(),
                 open_timeout=self.timeout,
                 close_timeout=1,
                 max_size=2**24,
@@ -197,6 +197,12 @@ class EdgeEngine:
             self.last_error = str(exc)
             return False
         return True
+
+
+def _client_headers() -> dict[str, str]:
+    """The browser's headers edge-tts sends, less the ones the websocket client sets itself."""
+    headers = DRM.headers_with_muid(WSS_HEADERS)
+    return {k: v for k, v in headers.items() if not k.lower().startswith("sec-websocket")}
 
 
 def _map_status(exc: InvalidStatus) -> Exception:
