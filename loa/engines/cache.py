@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import logging
 
-from loa.audio.clip import AudioClip
-from loa.audio.mp3 import describe, frames_duration
+from loa.audio import mp3
+from loa.audio.clip import AudioClip, AudioFormat
 from loa.engines.base import TimedClip, WordTiming, words_of
 from loa.storage.base import Storage
 
@@ -26,11 +26,18 @@ def read_cached(storage: Storage, key: str) -> AudioClip | None:
     data = storage.read(key)
     if not data:
         return None
-    try:
-        duration, fmt = frames_duration(data), describe(data)
-    except ValueError:
+    frames = mp3.audio_frames(data)  # one pass over the frames for duration and format
+    if not frames:
         log.warning("damaged cache entry %s; synthesizing again", key)
         return None
+    first = frames[0].header
+    duration = len(frames) * first.samples / first.sample_rate
+    same_rate = all(f.header.bitrate_kbps == first.bitrate_kbps for f in frames)
+    fmt = AudioFormat(
+        sample_rate=first.sample_rate,
+        channels=first.channels,
+        bitrate_kbps=first.bitrate_kbps if same_rate else None,
+    )
     raw_words = storage.read(words_key(key))
     if raw_words is None:
         return AudioClip(mp3=data, duration=duration, format=fmt)

@@ -87,9 +87,21 @@ class GuardedEngine:
         return call_with_retries(
             lambda: self._attempt(text, voice),
             self.machinery.policy,
-            sleep=self.sleep,
+            sleep=self._back_off,
             on_retry=on_retry,
         )
+
+    def _back_off(self, delay: float) -> None:
+        """Wait ``delay`` seconds before a retry, unless the breaker opens meanwhile (then stop
+        at once: the article falls back without waiting out every back-off)."""
+        deadline = time.monotonic() + delay
+        while True:
+            if self.machinery.breaker.state() == "open":
+                raise CircuitOpen(f"{self.name}: circuit open after repeated failures")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.sleep(min(0.1, left))
 
     def available(self) -> bool:
         """Healthy as far as the shared breaker knows (closed, or due for a probe)."""
