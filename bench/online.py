@@ -139,22 +139,33 @@ def main() -> int:
             print(f"sequential edge-tts (estimate: {len(texts)} requests x latency): {seq:.2f} s")
         fake.reset_counts()
 
-        # 1. one article under the budget
-        t0 = time.perf_counter()
-        first_id = post(
-            stack, {"title": "Bench", "site": "bench", "external_id": "a1", "text": text}
-        )
-        first, ready, body = follow(stack, first_id, t0)
+        # 1. one article under the budget (after a warm-up article: a fresh worker imports)
+        warm = post(stack, {"title": "Warm-up", "text": "Xin chào. Đây là bài khởi động."})
+        follow(stack, warm, time.perf_counter())
+        runs = []
+        for run in range(3):
+            empty_cache(stack)
+            fake.reset_counts()
+            t0 = time.perf_counter()
+            aid = post(
+                stack, {"title": "Bench", "site": "bench", "external_id": f"r{run}", "text": text}
+            )
+            first, ready, body = follow(stack, aid, t0)
+            runs.append((ready, first, body, fake.max_in_window(), fake.refused))
+            print(
+                f"   run {run + 1}: first segment {first:.2f} s, ready {ready:.2f} s ({counters(body)})"
+            )
+        ready, first, body, busiest, refused = sorted(runs, key=lambda r: r[0])[1]
+        first_id = body["id"]
         ratio = ready / seq
         print(
-            f"1. POST->first segment {first:.2f} s, POST->ready {ready:.2f} s ({body['engine']}, "
-            f"{counters(body)}): {ratio:.3f} of sequential (target <= 0.100)"
+            f"1. median POST->first segment {first:.2f} s, POST->ready {ready:.2f} s "
+            f"({body['engine']}): {ratio:.3f} of sequential (target <= 0.100)"
         )
         print(
-            f"   stand-in: busiest second {fake.max_in_window()} requests (budget {RPS}), "
-            f"refused for rate {fake.refused}"
+            f"   stand-in: busiest second {busiest} requests (budget {RPS}), refused for rate {refused}"
         )
-        ok &= ratio <= 0.1 and body["engine"] == name and fake.refused == 0
+        ok &= ratio <= 0.1 and body["engine"] == name and refused == 0
         first_requests = body["synthesis"]["requests"]
 
         # 5. a one-paragraph edit
@@ -165,7 +176,12 @@ def main() -> int:
         t0 = time.perf_counter()
         post(
             stack,
-            {"title": "Bench", "site": "bench", "external_id": "a1", "text": "\n\n".join(edited)},
+            {
+                "title": "Bench",
+                "site": "bench",
+                "external_id": body["external_id"],
+                "text": "\n\n".join(edited),
+            },
         )
         _, _, body = follow(stack, first_id, t0)
         _, body = wait_for(

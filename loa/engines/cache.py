@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import logging
 
-from loa.audio import mp3
-from loa.audio.clip import AudioClip, AudioFormat
+from loa.audio.clip import AudioClip
 from loa.engines.base import TimedClip, WordTiming, words_of
+from loa.engines.clips import bare_clip
 from loa.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -26,26 +26,18 @@ def read_cached(storage: Storage, key: str) -> AudioClip | None:
     data = storage.read(key)
     if not data:
         return None
-    frames = mp3.audio_frames(data)  # one pass over the frames for duration and format
-    if not frames:
+    clip = bare_clip(data)
+    if clip is None:
         log.warning("damaged cache entry %s; synthesizing again", key)
         return None
-    first = frames[0].header
-    duration = len(frames) * first.samples / first.sample_rate
-    same_rate = all(f.header.bitrate_kbps == first.bitrate_kbps for f in frames)
-    fmt = AudioFormat(
-        sample_rate=first.sample_rate,
-        channels=first.channels,
-        bitrate_kbps=first.bitrate_kbps if same_rate else None,
-    )
     raw_words = storage.read(words_key(key))
     if raw_words is None:
-        return AudioClip(mp3=data, duration=duration, format=fmt)
+        return clip
     words = tuple(
         WordTiming(str(w["text"]), float(w["start"]), float(w["duration"]))
         for w in json.loads(raw_words)
     )
-    return TimedClip(mp3=data, duration=duration, format=fmt, words=words)
+    return TimedClip(mp3=clip.mp3, duration=clip.duration, format=clip.format, words=words)
 
 
 def write_cached(storage: Storage, key: str, clip: AudioClip) -> AudioClip:

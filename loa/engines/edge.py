@@ -24,9 +24,9 @@ from edge_tts.drm import DRM
 from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
-from loa.audio import mp3
 from loa.audio.clip import AudioClip
 from loa.engines.base import TimedClip, WordTiming
+from loa.engines.clips import bare_clip
 from loa.errors import EngineRejected, EngineUnavailable
 from loa.online.errors import Throttled
 from loa.online.retry_after import parse_retry_after
@@ -156,14 +156,11 @@ class EdgeEngine:
             raise _map_status(exc) from exc
         except (WebSocketException, OSError, TimeoutError) as exc:
             raise EngineUnavailable(f"edge tts: {type(exc).__name__}: {exc}"[:200]) from exc
-        frames = mp3.strip_to_frames(audio)
-        if not frames:
+        clip = bare_clip(audio)
+        if clip is None:
             raise EngineUnavailable("edge tts: turn ended without audio")
         return TimedClip(
-            mp3=frames,
-            duration=mp3.frames_duration(frames),
-            format=mp3.describe(frames),
-            words=tuple(words),
+            mp3=clip.mp3, duration=clip.duration, format=clip.format, words=tuple(words)
         )
 
     def _turn(self, ws: ClientConnection, text: str, voice: str) -> tuple[bytes, list[WordTiming]]:

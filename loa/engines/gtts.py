@@ -27,6 +27,7 @@ from gtts import gTTS, gTTSError
 
 from loa.audio import mp3
 from loa.audio.clip import AudioClip
+from loa.engines.clips import bare_clip
 from loa.errors import EngineRejected, EngineUnavailable
 from loa.online.errors import Throttled
 from loa.online.retry_after import parse_retry_after
@@ -164,13 +165,11 @@ class GttsEngine:
         except EngineUnavailable as exc:
             self._remember(False, str(exc))
             raise
-        frames = mp3.strip_to_frames(data)
-        if not frames:
+        clip = bare_clip(data)
+        if clip is None:
             raise EngineRejected(f"google tts: answer holds no MP3 audio ({len(data)} bytes)")
         self._remember(True, None)
-        return AudioClip(
-            mp3=frames, duration=mp3.frames_duration(frames), format=mp3.describe(frames)
-        )
+        return clip
 
     def _remember(self, ok: bool, error: str | None) -> None:
         """Record a verdict about Google's reachability (real requests count as probes)."""

@@ -238,7 +238,9 @@ class FakeGoogleTTS:
     def recent(self, now: float) -> int:
         """Requests that arrived in the second up to ``now``."""
         with self.lock:
-            return len(self.arrivals) - bisect.bisect_right(self.arrivals, now - 1.0)
+            return bisect.bisect_right(self.arrivals, now) - bisect.bisect_right(
+                self.arrivals, now - 1.0
+            )
 
     def max_in_window(self, window: float = 1.0) -> int:
         """The most requests that arrived in any ``window`` seconds."""
