@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=2, gt=0)
     task_max_retries: int = Field(default=5, ge=0)
     log_level: str = "INFO"
+    loudness_lufs: float = Field(
+        default=-16.0, ge=-40, le=-5, description="Integrated loudness of finished audio."
+    )
+    true_peak_dbtp: float = Field(
+        default=-1.0, ge=-20, le=0, description="Highest true peak of finished audio."
+    )
 
     @field_validator("data_dir")
     @classmethod

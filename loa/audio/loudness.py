@@ -1,0 +1,223 @@
+"""Integrated loudness (ITU-R BS.1770-4 / EBU R128) and true peak of an MP3 or of PCM.
+
+Decoding uses miniaudio (dr_mp3 in a wheel); the rest is numpy and scipy.signal.
+
+* Integrated loudness: the K-weighting filter (a high shelf and a high pass) as BS.1770 defines
+  it, its coefficients derived for any sample rate from the analog prototype (they equal the
+  standard's 48 kHz table to 1e-12); mean squares over 400 ms blocks every 100 ms (from a
+  cumulative sum); the absolute gate at -70 LUFS and the relative gate 10 LU under the gated
+  mean. pyloudnorm computes the same (tests check that both agree within 0.1 LU, and with
+  ffmpeg's ebur128); doing it here is a few lines on scipy, which the true peak and the limiter
+  need anyway, and one dependency fewer at run time.
+* True peak (BS.1770-4 Annex 2): the signal is interpolated and the largest magnitude taken.
+  Like ffmpeg's ebur128, Loa interpolates to at least 192 kHz (x9 at 22,050 Hz, x8 at 24,000
+  Hz): x4, BS.1770's figure for 48 kHz, under-reads inter-sample peaks at speech's low rates.
+  Interpolation (a Kaiser-windowed sinc, 32 taps a phase) is only computed next to samples
+  within 6 dB of the sample peak: an inter-sample peak of band-limited audio stands far less
+  than 6 dB above its neighbouring samples (3 dB for a sine at a quarter of the rate, sampled
+  45 degrees off its crests), so in practice no farther sample can hold the maximum.
+
+Mono is measured as one channel (weight 1.0), as ffmpeg's ebur128 does without ``dualmono``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import miniaudio  # type: ignore[import-untyped]  # miniaudio ships no type information
+import numpy as np
+import numpy.typing as npt
+from scipy import signal  # type: ignore[import-untyped]  # scipy-stubs is not a dependency
+
+Samples = npt.NDArray[np.float32]
+
+TRUE_PEAK_RATE = 192_000  # interpolate to at least this rate (Hz)
+TAPS_PER_PHASE = 32  # interpolation kernel length, in input samples
+KAISER_BETA = 8.0
+CANDIDATE_RANGE_DB = 6.0  # samples this far under the sample peak can neighbour the true peak
+_BATCH = 65_536  # candidate samples interpolated at a time (bounds memory)
+BLOCK_S, STEP_S = 0.4, 0.1  # gating blocks: 400 ms, 75 % overlap
+ABSOLUTE_GATE_LUFS = -70.0
+RELATIVE_GATE_LU = -10.0
+_SILENCE = -math.inf
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """What a loudness meter says about one programme."""
+
+    integrated_lufs: float  # -inf for silence (or audio shorter than one 400 ms block)
+    true_peak_dbtp: float  # -inf for digital silence
+    duration: float  # seconds
+
+    @property
+    def peak_to_loudness(self) -> float:
+        """PLR in dB: how far the true peak stands above the integrated loudness."""
+        return self.true_peak_dbtp - self.integrated_lufs
+
+
+def decode_mp3(data: bytes) -> tuple[Samples, int]:
+    """Decode MP3 ``data`` to float samples of shape (frames, channels) and the sample rate.
+
+    Raises ValueError when nothing decodes.
+    """
+    try:
+        decoded = miniaudio.mp3_read_f32(data)
+    except miniaudio.DecodeError as exc:
+        raise ValueError(f"MP3 does not decode: {exc}") from exc
+    samples = np.frombuffer(decoded.samples, dtype=np.float32).copy()
+    if samples.size == 0:
+        raise ValueError("MP3 decodes to no samples")
+    return samples.reshape(-1, decoded.nchannels), decoded.sample_rate
+
+
+def pcm16_to_float(pcm: bytes, channels: int = 1) -> Samples:
+    """16-bit little-endian PCM to float samples in [-1, 1), shape (frames, channels)."""
+    ints = np.frombuffer(pcm, dtype="<i2")
+    return (ints.astype(np.float32) / 32768.0).reshape(-1, channels)
+
+
+def _as_2d(samples: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+    array = np.asarray(samples, dtype=np.float64)
+    return array.reshape(-1, 1) if array.ndim == 1 else array
+
+
+@functools.lru_cache(maxsize=16)
+def k_weighting(
+    rate: int,
+) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
+    """(b, a) of BS.1770's two K-weighting stages at ``rate``: high shelf, then high pass."""
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / rate)
+    vh = 10 ** (gain_db / 20)
+    vb = vh**0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf = (
+        [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0],
+        [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0],
+    )
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / rate)
+    a0 = 1 + k / q + k * k
+    high_pass = ([1.0, -2.0, 1.0], [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
+    return shelf, high_pass
+
+
+def _block_energies(array: npt.NDArray[np.float64], rate: int) -> npt.NDArray[np.float64]:
+    """Channel-summed mean square of the K-weighted signal in each gating block."""
+    block, step = round(BLOCK_S * rate), round(STEP_S * rate)
+    count = (array.shape[0] - block) // step + 1
+    if count < 1:
+        return np.zeros(0)
+    total = np.zeros(count)
+    starts = np.arange(count) * step
+    sos = np.array([[*b, *a] for b, a in k_weighting(rate)])
+    for channel in range(array.shape[1]):
+        weighted = signal.sosfilt(sos, array[:, channel])
+        cumulative = np.concatenate(([0.0], np.cumsum(np.square(weighted))))
+        total += (cumulative[starts + block] - cumulative[starts]) / block
+    return total
+
+
+def _lufs(energy: float) -> float:
+    return -0.691 + 10 * math.log10(energy) if energy > 0 else _SILENCE
+
+
+def integrated_loudness(samples: npt.NDArray[np.floating], rate: int) -> float:
+    """Gated integrated loudness in LUFS (-inf when no block passes the gates)."""
+    energies = _block_energies(_as_2d(samples), rate)
+    if energies.size == 0:
+        return _SILENCE
+    with np.errstate(divide="ignore"):
+        loudness = -0.691 + 10 * np.log10(energies)
+    gated = energies[loudness >= ABSOLUTE_GATE_LUFS]
+    if gated.size == 0:
+        return _SILENCE
+    relative = _lufs(float(gated.mean())) + RELATIVE_GATE_LU
+    kept = energies[loudness >= max(relative, ABSOLUTE_GATE_LUFS)]
+    return _lufs(float(kept.mean())) if kept.size else _SILENCE
+
+
+def oversampling_factor(rate: int) -> int:
+    """How many times ``rate`` is interpolated for the true peak (at least 4, >= 192 kHz)."""
+    return max(4, math.ceil(TRUE_PEAK_RATE / rate))
+
+
+@functools.lru_cache(maxsize=16)
+def _kernel(factor: int) -> npt.NDArray[np.float64]:
+    """Rows: the interpolation weights for t = n + p / factor over samples n-15 .. n+16."""
+    half = TAPS_PER_PHASE // 2
+    offsets = np.arange(-half + 1, half + 1)  # sample index minus n
+    phases = np.arange(factor)[:, None] / factor
+    distance = phases - offsets[None, :]  # t - m, in samples
+    window = np.kaiser(2 * half * factor + 1, KAISER_BETA)
+    index = np.round(distance * factor).astype(int) + half * factor
+    weights = np.sinc(distance) * window[np.clip(index, 0, window.size - 1)]
+    return np.asarray(weights / weights.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def interpolated_peaks(
+    channel: npt.NDArray[np.float64], rate: int, indices: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]:
+    """For each sample index n, the largest interpolated magnitude on [n, n + 1)."""
+    factor = oversampling_factor(rate)
+    kernel = _kernel(factor)
+    half = TAPS_PER_PHASE // 2
+    padded = np.concatenate((np.zeros(half), channel, np.zeros(half)))
+    taps = np.arange(-half + 1, half + 1) + half
+    out = np.empty(indices.size)
+    for first in range(0, indices.size, _BATCH):
+        batch = indices[first : first + _BATCH]
+        windows = padded[batch[:, None] + taps[None, :]]
+        out[first : first + batch.size] = np.max(np.abs(windows @ kernel.T), axis=1)
+    return out
+
+
+def near_peak_indices(
+    channel: npt.NDArray[np.float64], level: float, range_db: float = CANDIDATE_RANGE_DB
+) -> npt.NDArray[np.intp]:
+    """Indices n whose interval [n, n + 1) may rise above ``level``: a neighbour sample lies
+    within ``range_db`` of it."""
+    loud = np.flatnonzero(np.abs(channel) >= level * 10 ** (-range_db / 20))
+    both = np.concatenate((loud, np.maximum(loud - 1, 0)))
+    return np.asarray(np.unique(both), dtype=np.intp)
+
+
+def _interpolated_peak(channel: npt.NDArray[np.float64], rate: int) -> float:
+    sample_peak = float(np.max(np.abs(channel)))
+    if sample_peak == 0.0:
+        return 0.0
+    peaks = interpolated_peaks(channel, rate, near_peak_indices(channel, sample_peak))
+    return max(sample_peak, float(peaks.max()) if peaks.size else 0.0)
+
+
+def true_peak(samples: npt.NDArray[np.floating], rate: int) -> float:
+    """True peak in dBTP (-inf for digital silence)."""
+    array = _as_2d(samples)
+    best = max(
+        _interpolated_peak(np.ascontiguousarray(array[:, c]), rate) for c in range(array.shape[1])
+    )
+    return 20 * math.log10(best) if best > 0 else _SILENCE
+
+
+def measure(samples: npt.NDArray[np.floating], rate: int) -> Loudness:
+    """Integrated loudness and true peak of float samples ((frames,) or (frames, channels))."""
+    array = _as_2d(samples)
+    return Loudness(
+        integrated_lufs=integrated_loudness(array, rate),
+        true_peak_dbtp=true_peak(array, rate),
+        duration=array.shape[0] / rate,
+    )
+
+
+def measure_pcm(pcm: bytes, rate: int, channels: int = 1) -> Loudness:
+    """``measure`` for 16-bit little-endian PCM."""
+    return measure(pcm16_to_float(pcm, channels), rate)
+
+
+def measure_mp3(data: bytes) -> Loudness:
+    """``measure`` for MP3 bytes (tags and header frames are skipped by the decoder)."""
+    samples, rate = decode_mp3(data)
+    return measure(samples, rate)
