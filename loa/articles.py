@@ -56,6 +56,7 @@ class Submission:
     published_at: datetime | None
     voice: str | None
     captions: bool
+    engine: str | None = None  # an engine name or "auto"; None: the site's, else LOA_ENGINE
 
     def content_hash(self) -> str:
         """What decides "the same content": a re-post with this hash changes nothing."""
@@ -66,6 +67,7 @@ class Submission:
             "url": self.url if self.source_kind == "url" else None,
             "voice": self.voice,
             "captions": self.captions,
+            **({"engine": self.engine} if self.engine else {}),
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
@@ -113,6 +115,7 @@ def _content_values(sub: Submission, digest: str) -> dict[str, object]:
         "source": sub.source,
         "captions": sub.captions,
         "voice": sub.voice,
+        "engine_choice": sub.engine,
         "content_hash": digest,
     }
 

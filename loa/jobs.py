@@ -36,7 +36,7 @@ from loa.storage import get_storage
 from loa.storage.base import Storage
 from loa.storage.db import session_scope
 from loa.storage.keys import article_audio_key, article_prefix
-from loa.storage.models import Article, SiteLexicon
+from loa.storage.models import Article, SiteLexicon, SiteVoice
 from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,7 @@ class _Job:
     captions: bool
     voice: str | None
     site: str
+    engine: str | None  # the post's engine, else the site's; None: LOA_ENGINE
     tags: Tags
     previous_revision: int | None
 
@@ -223,14 +224,16 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
         if row is None or row.revision != revision:
             raise Superseded(article_id)
         published = row.published_at
+        site_voice = s.get(SiteVoice, row.site)
         return _Job(
             source_kind=row.source_kind,
             source=row.source,
             title=row.title,
             url=row.url,
             captions=row.captions,
-            voice=row.voice,
+            voice=row.voice or (site_voice.voice if site_voice else None),
             site=row.site,
+            engine=row.engine_choice or (site_voice.engine if site_voice else None),
             tags=Tags(
                 title=row.title or None,
                 artist=row.author or row.site,
@@ -284,6 +287,8 @@ def _process(
     lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
     healthy = _health(settings)
+    if job.engine:  # asked for by the post or the site: the policy reads it as LOA_ENGINE
+        settings = settings.model_copy(update={"engine": job.engine})
     selection = choose(settings, job.voice, healthy=healthy)
     counters = Counters()
 
@@ -544,6 +549,8 @@ def run_upgrade_job(article_id: str, revision: int, settings: Settings) -> JobRe
 
 def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
     job = _load_job(settings, article_id, revision)
+    if job.engine:
+        settings = settings.model_copy(update={"engine": job.engine})
     selection = choose(settings, job.voice, healthy=_health(settings))
     if is_offline(settings, selection.engine.name):
         return JobResult("skipped", "no online engine healthy")

@@ -77,15 +77,24 @@ def embedded_redis(data_dir: Path, port: int | None = None) -> Iterator[str]:
     redis_dir.mkdir(parents=True, exist_ok=True)
     args = [
         binary,
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--protected-mode", "yes",
-        "--dir", str(redis_dir),
-        "--appendonly", "yes",
-        "--appendfsync", "everysec",
-        "--save", "",
-        "--daemonize", "no",
-        "--logfile", str(redis_dir / "redis.log"),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--protected-mode",
+        "yes",
+        "--dir",
+        str(redis_dir),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--logfile",
+        str(redis_dir / "redis.log"),
     ]
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
@@ -109,19 +118,37 @@ def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
 
 def worker_command(settings: Settings, *, pool: str = "prefork") -> list[str]:
     return [
-        sys.executable, "-m", "celery", "-A", "workers.app", "worker",
-        "--queues", "loa",
-        "--pool", pool,
-        "--concurrency", str(settings.worker_concurrency),
-        "--loglevel", settings.log_level,
-        "--without-gossip", "--without-mingle",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.app",
+        "worker",
+        "--queues",
+        "loa",
+        "--pool",
+        pool,
+        "--concurrency",
+        str(settings.worker_concurrency),
+        "--loglevel",
+        settings.log_level,
+        "--without-gossip",
+        "--without-mingle",
     ]
 
 
 def api_command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "uvicorn", "--factory", "service.app:app_factory",
-        "--host", host, "--port", str(port), "--proxy-headers",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "service.app:app_factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--proxy-headers",
     ]
 
 
@@ -189,7 +216,7 @@ def _print_welcome(host: str, port: int, settings: Settings) -> None:
         f"\nLoa is running at {base}  (API docs: {base}/docs)\n"
         f"Try:\n"
         f"  curl -s{auth} -X POST {base}/v1/articles -H 'Content-Type: application/json' \\\n"
-        f"       -d '{{\"title\": \"Xin chào\", \"text\": \"Ngày 16/5/2022, UBND tỉnh họp.\"}}'\n"
+        f'       -d \'{{"title": "Xin chào", "text": "Ngày 16/5/2022, UBND tỉnh họp."}}\'\n'
         f"  curl -s {base}/v1/articles/<id>            # status and progress\n"
         f"  curl -s -o article.mp3 {base}/v1/articles/<id>/audio.mp3\n"
         f"Press Ctrl-C to stop.\n",

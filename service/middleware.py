@@ -58,14 +58,14 @@ class BodySizeLimit:
 
     async def _too_large(self, send: Send) -> None:
         await self._reject(
-            send, 413, f"the request body is larger than the limit of {self.max_bytes} bytes",
+            send,
+            413,
+            f"the request body is larger than the limit of {self.max_bytes} bytes",
             code="body_too_large",
         )
 
     async def _reject(self, send: Send, status: int, message: str, code: str = "bad_request"):  # type: ignore[no-untyped-def]
-        body = json.dumps(
-            {"error": {"code": code, "message": message, "field": "body"}}
-        ).encode()
+        body = json.dumps({"error": {"code": code, "message": message, "field": "body"}}).encode()
         await send(
             {
                 "type": "http.response.start",

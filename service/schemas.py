@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from loa.contracts import SITE_PATTERN
-from loa.engines.registry import known_voices
+from loa.engines.registry import AUTO, engine_names, known_voices
 
 SiteName = Annotated[str, StringConstraints(pattern=f"^{SITE_PATTERN}$", strip_whitespace=True)]
 ExternalId = Annotated[
@@ -30,6 +30,9 @@ class ArticleCreate(BaseModel):
     author: str | None = Field(default=None, max_length=300)
     published_at: datetime | None = None
     voice: str | None = Field(default=None, max_length=50)
+    engine: str | None = Field(
+        default=None, description="auto or an engine name (default: the site's, else LOA_ENGINE)."
+    )
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
     )
@@ -41,6 +44,11 @@ class ArticleCreate(BaseModel):
         if v is not None and v not in known:
             raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known)}")
         return v
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, v: str | None) -> str | None:
+        return check_engine(v)
 
     @field_validator("url")
     @classmethod
@@ -68,6 +76,37 @@ class SynthesisCounters(BaseModel):
     segments_from_cache: int
     requests: int = Field(description="Requests sent to the online engine, retries included.")
     retries: int
+
+
+def check_engine(v: str | None) -> str | None:
+    known = (AUTO, *engine_names())
+    if v is not None and v not in known:
+        raise ValueError(f"unknown engine {v!r}; known engines: {', '.join(known)}")
+    return v
+
+
+class SiteVoiceBody(BaseModel):
+    """A site's default engine and voice; a post's own ``engine``/``voice`` wins."""
+
+    model_config = ConfigDict(extra="forbid")
+    engine: str | None = None
+    voice: str | None = Field(default=None, max_length=50)
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, v: str | None) -> str | None:
+        return check_engine(v)
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, v: str | None) -> str | None:
+        if v is not None and v not in known_voices():
+            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known_voices())}")
+        return v
+
+
+class SiteVoicePublic(SiteVoiceBody):
+    site: str
 
 
 class ArticlePublic(BaseModel):

@@ -35,6 +35,7 @@ class Article(Base):
     source: Mapped[str] = mapped_column(Text)  # the text or HTML as posted ("" for url)
     captions: Mapped[bool] = mapped_column(default=False)
     voice: Mapped[str | None] = mapped_column(String(50))
+    engine_choice: Mapped[str | None] = mapped_column(String(30))  # asked for in the post
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -65,6 +66,19 @@ class Article(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SiteVoice(Base):
+    """A site's default engine and voice (a post's own engine/voice wins)."""
+
+    __tablename__ = "site_voices"
+
+    site: Mapped[str] = mapped_column(String(100), primary_key=True)
+    engine: Mapped[str | None] = mapped_column(String(30))
+    voice: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
 
 class SiteLexicon(Base):

@@ -110,6 +110,7 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
         author=body.author,
         published_at=body.published_at,
         voice=body.voice,
+        engine=body.engine,
         captions=settings.read_captions if body.captions is None else body.captions,
     )
 

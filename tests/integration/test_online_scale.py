@@ -169,3 +169,20 @@ def test_edge_429_is_retried(estack: Stack, edge: FakeEdgeTTS) -> None:
     finally:
         edge.error_rate = 0.0
     assert body["engine"] == "edge" and body["synthesis"]["retries"] == edge.refused > 0
+
+
+def test_a_sites_engine_and_voice_through_the_api(gstack: Stack) -> None:
+    with gstack.client() as c:
+        bad = c.put("/v1/sites/quangnam/voice", json={"engine": "festival"})
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "engine"
+        r = c.put("/v1/sites/quangnam/voice", json={"engine": "espeak", "voice": "vi-vn-x-south"})
+        assert r.status_code == 200, r.text
+        assert c.get("/v1/sites/quangnam/voice").json() == {
+            "site": "quangnam",
+            "engine": "espeak",
+            "voice": "vi-vn-x-south",
+        }
+    body = gstack.wait_ready(post(gstack, article_text("cát", 2), site="quangnam"))
+    assert (body["engine"], body["voice"]) == ("espeak", "vi-vn-x-south")
+    body = gstack.wait_ready(post(gstack, article_text("cát", 2), site="quangnam", engine="gtts"))
+    assert (body["engine"], body["voice"]) == ("gtts", "vi")
