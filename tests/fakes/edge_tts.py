@@ -67,7 +67,8 @@ def word_boundaries(text: str) -> list[dict[str, Any]]:
 
 
 def _text_message(path: str, request_id: str, body: str) -> str:
-    return f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:{path}\r\n\r\n{body}"
+    head = f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\n"
+    return f"{head}Path:{path}\r\n\r\n{body}"
 
 
 def _audio_frame(request_id: str, data: bytes) -> bytes:

@@ -264,7 +264,7 @@ class FakeGoogleTTS:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("server not started")
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> FakeGoogleTTS:
