@@ -237,7 +237,8 @@ def fallback(
     failed = selection.engine.name
     rest = order[order.index(failed) + 1 :] if failed in order else order[-1:]
     chosen = _pick(settings, rest, voice, healthy, [])
-    note = f"{failed} failed midway ({error}); used {chosen.engine.name}"
+    label = ENDPOINT_LABEL.get(failed, failed)
+    note = f"{failed} failed midway, {label} unreachable ({error}); used {chosen.engine.name}"
     return Selection(chosen.engine, chosen.voice, note)
 
 

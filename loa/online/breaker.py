@@ -64,6 +64,7 @@ class Breaker:
         self.failures_key = f"loa:breaker:{name}:failures"
         self.open_key = f"loa:breaker:{name}:open_until"
         self.probe_key = f"loa:breaker:{name}:probe"
+        self.last_key = f"loa:breaker:{name}:last"
         self._record: Any = client.register_script(_RECORD_FAILURE)
         self._state: Any = client.register_script(_STATE)
 
@@ -87,14 +88,20 @@ class Breaker:
         pipe.delete(self.failures_key, self.open_key, self.probe_key)
         pipe.execute()
 
-    def record_failure(self, *, probe: bool = False) -> bool:
+    def record_failure(self, *, probe: bool = False, reason: str = "") -> bool:
         """Count one failure; True when the breaker is (re)opened by it. A failed probe
-        re-opens at once."""
+        re-opens at once. ``reason`` is kept as the last failure (what status notes show)."""
+        if reason:
+            self.client.set(self.last_key, reason[:300], ex=86400)
         opened = self._record(
             keys=[self.failures_key, self.open_key, self.probe_key],
             args=[self.failure_threshold, int(self.open_seconds * 1000), "1" if probe else "0"],
         )
         return bool(opened)
+
+    def last_failure(self) -> str:
+        raw = self.client.get(self.last_key)
+        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
 
     def seconds_until_probe(self) -> float:
         raw = self.client.get(self.open_key)

@@ -60,7 +60,7 @@ class GuardedEngine:
         breaker = self.machinery.breaker
         allowed, probe = breaker.allow()
         if not allowed:
-            raise CircuitOpen(f"{self.name}: circuit open after repeated failures")
+            raise self._open_error()
         try:
             with self.machinery.budget.slot(priority=self.priority):
                 self.counters.add(requests=1)
@@ -69,7 +69,7 @@ class GuardedEngine:
             breaker.record_success()  # it answered: refusing this text is not an outage
             raise
         except EngineUnavailable as exc:
-            if breaker.record_failure(probe=probe):
+            if breaker.record_failure(probe=probe, reason=str(exc)):
                 log.warning("%s: circuit opened (%s)", self.name, exc)
             if probe:
                 raise CircuitOpen(f"{self.name}: probe failed ({exc})") from exc
@@ -97,11 +97,15 @@ class GuardedEngine:
         deadline = time.monotonic() + delay
         while True:
             if self.machinery.breaker.state() == "open":
-                raise CircuitOpen(f"{self.name}: circuit open after repeated failures")
+                raise self._open_error()
             left = deadline - time.monotonic()
             if left <= 0:
                 return
             self.sleep(min(0.1, left))
+
+    def _open_error(self) -> CircuitOpen:
+        last = self.machinery.breaker.last_failure()
+        return CircuitOpen(f"circuit open after repeated failures: {last or 'no detail'}")
 
     def available(self) -> bool:
         """Healthy as far as the shared breaker knows (closed, or due for a probe)."""

@@ -60,7 +60,8 @@ def is_healthy(settings: Settings, engine: Engine) -> bool:
     if state == CLOSED:
         return True
     if state == OPEN:
-        _note(engine, f"circuit open after repeated failures ({engine.name})")
+        last = machinery.breaker.last_failure() or "no detail"
+        _note(engine, f"circuit open after repeated failures: {last}")
         return False
     ok = GuardedEngine(engine, machinery).probe()
     if not ok:
