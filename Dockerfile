@@ -15,4 +15,5 @@ RUN pip install ".[postgres]" \
 USER loa
 VOLUME ["/data"]
 EXPOSE 8000
-CMD ["uvicorn", "--factory", "service.app:app_factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+# the API with limits on clients (service/server.py); the worker's command is in docker-compose.yml
+CMD ["python", "-m", "service.server", "--host", "0.0.0.0", "--port", "8000"]

@@ -75,7 +75,7 @@ def render_seconds(article: ExtractedArticle) -> float:
     engine = get_engine("espeak", settings)
     return timed(
         lambda: render_article(
-            article, engine, engine.default_voice, settings, storage=MemoryStorage()
+            article, engine, engine.default_voice, settings, storage=MemoryStorage(), key="a.mp3"
         )
     )
 

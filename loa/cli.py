@@ -87,19 +87,21 @@ def cmd_say(args: argparse.Namespace) -> int:
         print(f"loa: unknown voice {voice!r}; known: {', '.join(engine.voices)}", file=sys.stderr)
         return 2
     article = extract_document(_read_input(args.file))
+    store = MemoryStorage()
     try:
         rendered = render_article(
-            article, engine, voice, settings, storage=MemoryStorage(), captions=args.captions
+            article, engine, voice, settings, storage=store, key="say.mp3", captions=args.captions
         )
     except InputError:
         print("loa: nothing speakable in the input", file=sys.stderr)
         return 1
+    data = store.read(rendered.key) or b""
     if args.output == "-":
-        sys.stdout.buffer.write(rendered.mp3)
+        sys.stdout.buffer.write(data)
     else:
         out = Path(args.output)
         tmp = out.with_name(f".{out.name}.part")
-        tmp.write_bytes(rendered.mp3)
+        tmp.write_bytes(data)
         tmp.replace(out)
         print(
             f"{out}: {rendered.duration:.1f} s, {len(rendered.segments)} segments, "

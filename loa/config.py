@@ -99,13 +99,58 @@ class Settings(BaseSettings):
         description="TEST ONLY: comma-separated hosts/IPs exempt from the SSRF address checks.",
     )
     worker_concurrency: int = Field(default=2, gt=0)
+    worker_nice: int = Field(
+        default=10, ge=0, le=19, description="Niceness of workers started by loa serve."
+    )
     task_max_retries: int = Field(default=5, ge=0)
+    # a worker process whose peak memory passed this (MB) is replaced after its task; 0: never
+    worker_max_memory_mb: int = Field(default=200, ge=0)
     log_level: str = "INFO"
     loudness_lufs: float = Field(
         default=-16.0, ge=-40, le=-5, description="Integrated loudness of finished audio."
     )
     true_peak_dbtp: float = Field(
         default=-1.0, ge=-20, le=0, description="Highest true peak of finished audio."
+    )
+    # serving (see README "Production")
+    host: str = Field(default="127.0.0.1", description="Address the API binds to.")
+    port: int = Field(
+        default=8000,
+        gt=0,
+        lt=65536,
+        validation_alias=AliasChoices("PORT", "LOA_PORT"),
+        description="Port the API binds to.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL of links in answers; default http://<host>:<port>. Never the "
+        "request's Host header.",
+    )
+    api_threads: int = Field(
+        default=32, gt=0, description="Threads running API endpoints (= database pool size)."
+    )
+    max_concurrent_requests: int = Field(
+        default=512, gt=0, description="Requests in progress before new ones get 503."
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client may take to send its request headers."
+    )
+    body_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client may take to send its request body."
+    )
+    max_header_bytes: int = Field(
+        default=16_384, gt=0, description="Largest request line + headers (431 above it)."
+    )
+    accel_redirect_prefix: str | None = Field(
+        default=None,
+        description="Behind nginx: audio answered with X-Accel-Redirect: <prefix><key>.",
+    )
+    restart_limit: int = Field(
+        default=5, ge=0, description="Restarts of one process within restart_window, then stop."
+    )
+    restart_window: float = Field(default=300.0, gt=0, description="Seconds; see restart_limit.")
+    restart_backoff_max: float = Field(
+        default=30.0, gt=0, description="Longest wait before restarting a crashed process."
     )
 
     @field_validator("data_dir")
@@ -120,6 +165,15 @@ class Settings(BaseSettings):
     @property
     def api_key_set(self) -> frozenset[str]:
         return frozenset(k.strip() for k in self.api_keys.split(",") if k.strip())
+
+    @property
+    def public_base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @property
     def audio_dir(self) -> Path:

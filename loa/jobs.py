@@ -20,6 +20,7 @@ from typing import Any, cast
 import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
 
+from loa import progress
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.base import Engine
@@ -291,7 +292,10 @@ def _process(
         settings = settings.model_copy(update={"engine": job.engine})
     selection = choose(settings, job.voice, healthy=healthy)
     counters = Counters()
+    key = article_audio_key(article_id, revision)
 
+    record_progress = _Progress(settings, article_id, revision, on_progress)
+    recorders: list[progress.Recorder] = []
     while True:
 
         def prepared(segments: list[Segment], chosen: Selection = selection) -> None:
@@ -308,6 +312,24 @@ def _process(
                 title=article.title or job.title,
                 lease_until=now() + timedelta(seconds=LEASE_SECONDS),
             )
+            # progressive playback (loa/progress.py): the partial playlist while segments finish
+            recorders.append(
+                progress.Recorder(
+                    storage,
+                    settings,
+                    article_id,
+                    revision,
+                    chosen.engine,
+                    chosen.voice,
+                    segments,
+                    article.to_text(job.captions),
+                )
+            )
+
+        def on_segment(done: int, total: int) -> None:
+            if recorders:
+                recorders[-1].advance(done)
+            record_progress(done, total)
 
         engine, options = synthesis_for(settings, selection, counters)
         try:
@@ -317,11 +339,12 @@ def _process(
                 selection.voice,
                 settings,
                 storage=storage,
+                key=key,
                 lexicon=lexicon,
                 captions=job.captions,
                 tags=job.tags,
                 on_prepared=prepared,
-                on_progress=_Progress(settings, article_id, revision, on_progress),
+                on_progress=on_segment,
                 synthesis=options,
             )
             break
@@ -331,10 +354,24 @@ def _process(
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
             selection = next_selection
+        except OSError:
+            # e.g. a DELETE removing the article's folder while the audio is written into it
+            _quit_if_gone(settings, storage, article_id, revision, key)
+            raise
+        except Superseded:
+            # deleted or re-posted while its segments were made: leave nothing of this job behind
+            # (its partial playlist may have created the article's folder)
+            for recorder in recorders:
+                recorder.close()
+            _discard(settings, storage, article_id, key)
+            raise
+        finally:
+            for recorder in recorders:  # done, failed or superseded: the final playlist takes over
+                recorder.close()
+            recorders.clear()
 
     rendered.counters = counters.as_dict()
     rendered.upgrade_pending = upgrade_possible(settings, selection, job.voice)
-    key = article_audio_key(article_id, revision)
     _store(settings, storage, article_id, revision, key, rendered)
     if job.previous_revision and job.previous_revision != revision:
         _delete_older_audio(storage, article_id, job.previous_revision)
@@ -410,21 +447,25 @@ def _store(
     key: str,
     rendered: RenderedArticle,
 ) -> None:
-    """Write the audio, then mark this revision ready. Deleted or re-posted meanwhile: leave
-    no orphan audio (and no empty folder) behind, and end quietly (``Superseded``)."""
-    try:
-        storage.write(key, rendered.mp3)
-    except OSError:
-        # a DELETE removing the article's folder while we write into it
-        if _is_current(settings, article_id, revision):
-            raise
-        _discard(settings, storage, article_id, key)
-        raise Superseded(article_id) from None
+    """Mark this revision ready (``render_article`` has stored its audio). Deleted or
+    re-posted meanwhile: leave no orphan audio (and no empty folder) behind, and end quietly
+    (``Superseded``)."""
     try:
         _finish(settings, article_id, revision, key, rendered)
     except Superseded:
         _discard(settings, storage, article_id, key)
         raise
+
+
+def _quit_if_gone(
+    settings: Settings, storage: Storage, article_id: str, revision: int, key: str
+) -> None:
+    """After a storage error: if the article was deleted or re-posted meanwhile, remove what
+    this job wrote and end quietly (``Superseded``); otherwise return (the error stands)."""
+    if _is_current(settings, article_id, revision):
+        return
+    _discard(settings, storage, article_id, key)
+    raise Superseded(article_id) from None
 
 
 def _is_current(settings: Settings, article_id: str, revision: int) -> bool:
@@ -468,7 +509,7 @@ def _finish(
         duration=round(rendered.duration, 3),
         audio_key=key,
         audio_revision=revision,
-        audio_bytes=len(rendered.mp3),
+        audio_bytes=rendered.size,
         playlist=rendered.playlist,
         segments_done=len(rendered.segments),
         upgrade_pending=rendered.upgrade_pending,
@@ -560,19 +601,19 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
     storage = get_storage(settings)
     counters = Counters()
     engine, options = synthesis_for(settings, selection, counters, priority="low")
+    key = upgraded_audio_key(article_id, revision, selection.engine.name)
     rendered = render_article(
         article,
         engine,
         selection.voice,
         settings,
         storage=storage,
+        key=key,
         lexicon=_site_lexicon(settings, job.site),
         captions=job.captions,
         tags=job.tags,
         synthesis=options,
     )
-    key = upgraded_audio_key(article_id, revision, selection.engine.name)
-    storage.write(key, rendered.mp3)
     with session_scope(settings.sqlalchemy_url) as s:
         result = s.execute(
             update(Article)
@@ -591,7 +632,7 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
                 upgrade_pending=False,
                 duration=round(rendered.duration, 3),
                 audio_key=key,
-                audio_bytes=len(rendered.mp3),
+                audio_bytes=rendered.size,
                 playlist=rendered.playlist,
                 segments_total=len(rendered.segments),
                 segments_done=len(rendered.segments),

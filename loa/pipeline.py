@@ -2,25 +2,31 @@
 
 ``render_article`` is the one composition: the job, ``loa say`` and bench/ all call it. Each
 function here is plain: the Celery task, the CLI and the tests call the same code.
+
+Memory stays bounded by one clip, whatever the article's length: each synthesized clip goes to
+the segment cache as it is made (only its format is kept), and the finished MP3 is streamed into
+the store (tag, Info frame, then every clip read back from the cache in turn).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from loa.audio.assemble import assemble
+from loa import counters
+from loa.audio.assemble import assemble_into, clip_from_mp3, common_format
 from loa.audio.clip import AudioClip
-from loa.audio.tags import tag_mp3
+from loa.audio.tags import id3_tag
 from loa.config import Settings
-from loa.engines.base import Engine, words_of
+from loa.engines.base import Engine, WordTiming
 from loa.errors import InputError
-from loa.online.counters import Counters
-from loa.online.parallel import SynthesisOptions, cached_or_synthesized, synthesize_all
+from loa.online.parallel import SynthesisOptions, synthesize_all
 from loa.storage.base import Storage
+from loa.storage.keys import segment_cache_key
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import ExtractedArticle, Segment
@@ -100,7 +106,21 @@ def prepare_segments(
 
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
-    return cached_or_synthesized(engine, voice, text, storage, claims=None, counters=Counters())
+    key = segment_cache_key(engine.name, voice, text)
+    cached = storage.read(key)
+    if cached:
+        try:
+            hit = clip_from_mp3(cached)
+            counters.add(counters.CACHE_HITS, engine.name)
+            return hit
+        except ValueError:
+            logger.warning("damaged cache entry %s; synthesizing again", key)
+    started = time.perf_counter()
+    clip = engine.synthesize(text, voice)
+    counters.record_synthesis(engine.name, time.perf_counter() - started)
+    # the cache can be rebuilt: no fsync (the article's MP3 itself is written durably)
+    storage.write(key, clip.mp3, durable=False)
+    return clip
 
 
 def pause_seconds(pause_after: str, settings: Settings) -> float:
@@ -113,48 +133,46 @@ def pause_seconds(pause_after: str, settings: Settings) -> float:
     return 0.0
 
 
-@dataclass
-class ArticleAudio:
-    mp3: bytes
-    duration: float
-    playlist: dict[str, Any]
-
-
-def assemble_article(
-    segments: Sequence[Segment],
-    clips: Sequence[AudioClip],
-    settings: Settings,
-    *,
-    source_text: str,
-) -> ArticleAudio:
-    """Join the clips with pauses and build the playlist (text, start and duration a segment)."""
+def pauses_for(segments: Sequence[Segment], settings: Settings) -> list[float]:
+    """The silence after each segment; none after the last."""
     pauses = [pause_seconds(s.pause_after, settings) for s in segments]
     if pauses:
         pauses[-1] = 0.0
-    joined = assemble(list(clips), pauses)
+    return pauses
+
+
+def build_playlist(
+    segments: Sequence[Segment],
+    offsets: Sequence[tuple[float, float]],
+    duration: float,
+    *,
+    source_text: str,
+    words: Sequence[Sequence[WordTiming]] | None = None,
+) -> dict[str, Any]:
+    """The playlist: text, start and duration a segment, and the total. ``words`` (engines
+    with word timings: edge) gives each segment ``words`` in seconds from the audio's start."""
     items: list[dict[str, Any]] = []
-    for seg, clip, (start, duration) in zip(segments, clips, joined.offsets, strict=True):
+    for index, (seg, (start, seconds)) in enumerate(zip(segments, offsets, strict=True)):
         item: dict[str, Any] = {
             "index": seg.index,
             "text": source_text[seg.start : seg.end].strip(),
             "spoken": seg.text,
             "start": round(start, 3),
-            "duration": round(duration, 3),
+            "duration": round(seconds, 3),
             "paragraph": seg.paragraph,
             "sentence": seg.sentence,
             "kind": seg.kind,
             "char_start": seg.start,
             "char_end": seg.end,
         }
-        words = words_of(clip)
-        if words:  # engines with word timings (edge): seconds from the article's start
+        timed = words[index] if words else ()
+        if timed:
             item["words"] = [
                 {"text": w.text, "start": round(start + w.start, 3), "duration": w.duration}
-                for w in words
+                for w in timed
             ]
         items.append(item)
-    playlist = {"duration": round(joined.duration, 3), "segments": items}
-    return ArticleAudio(mp3=joined.mp3, duration=joined.duration, playlist=playlist)
+    return {"duration": round(duration, 3), "segments": items}
 
 
 @dataclass(frozen=True)
@@ -169,7 +187,8 @@ class Tags:
 
 @dataclass
 class RenderedArticle:
-    mp3: bytes  # tagged, ready to store or write
+    key: str  # where the tagged MP3 was stored
+    size: int  # its length in bytes
     duration: float
     playlist: dict[str, Any]
     segments: list[Segment]
@@ -187,6 +206,7 @@ def render_article(
     settings: Settings,
     *,
     storage: Storage,
+    key: str,
     lexicon: Mapping[str, str] | None = None,
     captions: bool = False,
     tags: Tags | None = None,
@@ -194,14 +214,15 @@ def render_article(
     on_progress: Callable[[int, int], None] | None = None,
     synthesis: SynthesisOptions | None = None,
 ) -> RenderedArticle:
-    """An article as one tagged MP3 and its playlist: prepare -> synthesize -> assemble -> tag.
+    """An article as one tagged MP3, stored at ``key`` in ``storage``, and its playlist:
+    prepare -> synthesize -> assemble -> tag.
 
-    ``storage`` holds the segment cache. ``on_prepared`` sees the segments before the first
-    engine call, ``on_progress`` (done, total) whenever the run of finished segments from the
-    first grows. ``synthesis`` says how many segments may be in flight at once (online engines),
-    and carries the segment claims and the counters (default: one at a time, no claims).
-    Raises InputError (field "text") when nothing in the article can be spoken; engine errors
-    pass through.
+    ``storage`` also holds the segment cache. ``on_prepared`` sees the segments before the
+    first engine call, ``on_progress`` (done, total) whenever the run of finished segments from
+    the first grows. ``synthesis`` says how many segments may be in flight at once (online
+    engines) and carries the segment claims and counters (default: one at a time). The MP3
+    appears at ``key`` whole or not at all. Raises InputError (field "text") when nothing in
+    the article can be spoken; engine and storage errors pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
     segments = prepare_segments(
@@ -211,7 +232,8 @@ def render_article(
         raise InputError(NOTHING_SPEAKABLE, field="text")
     if on_prepared:
         on_prepared(segments)
-    clips = synthesize_all(
+    # each clip goes to the cache as it is made; only its format, duration and words are kept
+    made = synthesize_all(
         engine,
         voice,
         [seg.text for seg in segments],
@@ -219,13 +241,33 @@ def render_article(
         synthesis or SynthesisOptions(),
         on_progress,
     )
-    audio = assemble_article(segments, clips, settings, source_text=article.to_text(captions))
+
+    def clips() -> Iterator[AudioClip]:
+        """The clips again, one at a time, from the cache (made again if it lost one)."""
+        for seg, (fmt, duration, _words) in zip(segments, made, strict=True):
+            cached = storage.read(segment_cache_key(engine.name, voice, seg.text))
+            if cached:
+                yield AudioClip(mp3=cached, duration=duration, format=fmt)
+            else:
+                yield synthesize_segment(engine, voice, seg.text, storage)
+
     tags = tags or Tags()
-    mp3 = tag_mp3(
-        audio.mp3,
+    tag = id3_tag(
         title=tags.title or article.title or "Loa",
         artist=tags.artist,
         album=tags.album,
         date=tags.date,
     )
-    return RenderedArticle(mp3, audio.duration, audio.playlist, segments)
+    with storage.open_write(key) as out:
+        out.write(tag)
+        layout = assemble_into(
+            out, clips(), pauses_for(segments, settings), common_format(m[0] for m in made)
+        )
+    playlist = build_playlist(
+        segments,
+        layout.offsets,
+        layout.duration,
+        source_text=article.to_text(captions),
+        words=[m[2] for m in made],
+    )
+    return RenderedArticle(key, len(tag) + layout.size, layout.duration, playlist, segments)

@@ -6,13 +6,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from loa.config import Settings, get_settings
 from loa.logs import configure_logging
 from service.errors import install_error_handlers
-from service.middleware import BodySizeLimit
-from service.routes import articles, health, sites
+from service.metrics import Metrics
+from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
+from service.routes import articles, health, player, public, sites
+from service.routes import metrics as metrics_route
 from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -22,8 +26,10 @@ ERROR_STATUSES = {
     400: "Body is not valid JSON or UTF-8",
     401: "Missing or invalid API key (writes)",
     404: "Unknown id",
+    408: "The request body did not arrive in time (LOA_BODY_TIMEOUT)",
     413: "Request body too large",
     422: "A field is missing or invalid; `error.field` names it",
+    503: "Too many requests in progress (LOA_MAX_CONCURRENT_REQUESTS); see Retry-After",
 }
 
 
@@ -33,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # endpoint threads = database pool size (loa.storage.db.pool_size): no endpoint thread
+        # ever waits for a connection
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         if not settings.api_key_set:
             logger.warning(
                 "\n%s\nLOA_API_KEYS is not set: ANYONE can post and delete articles.\n"
@@ -57,7 +66,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(sites.router)
     app.include_router(health.router)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(public.router)
+    app.include_router(player.router)
+    app.include_router(metrics_route.router)
+    app.state.metrics = Metrics(settings)
+    # the last added runs first: metrics see every answer, 503s included; the gate is inside
+    # the body reader, so a slow body holds no slot
+    app.add_middleware(AdmissionGate, slots=settings.api_threads)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout
+    )
+    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
+    # players on other sites read articles, playlists and audio (writes stay same-origin/CMS);
+    # outside the concurrency limit, so a 503 still reaches the player with its CORS headers
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Range", "If-None-Match", "If-Range"],
+        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag"],
+        max_age=600,
+    )
+    app.add_middleware(RequestMetrics, counter=app.state.metrics.requests)
     return app
 
 

@@ -9,6 +9,10 @@ Reliability settings, and why:
 - ``visibility_timeout``: how long Redis waits before re-delivering an unacknowledged message
   whose worker vanished without a word. The worker's own sweep (see workers.tasks) re-sends
   lost work from the database sooner than that.
+- ``worker_max_memory_per_child`` (``LOA_WORKER_MAX_MEMORY_MB``): a worker process whose peak
+  resident memory passed the limit is replaced by a fresh one once its task is done, so the
+  memory of an unusually large job is given back to the system instead of staying with the
+  process (Python and malloc keep freed memory for reuse).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ def create_celery(broker: str | None = None) -> Celery:
         accept_content=["json"],
         worker_send_task_events=False,
         task_send_sent_event=False,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024 or None,  # KiB
     )
     return app
 

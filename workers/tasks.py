@@ -8,6 +8,7 @@ from typing import Any
 
 from celery.signals import worker_process_init, worker_ready
 
+from loa import counters
 from loa.config import Settings, get_settings
 from loa.contracts import TASK_PROCESS_ARTICLE
 from loa.engines.base import Engine
@@ -50,6 +51,7 @@ def _run(task: Any, article_id: str, revision: int, settings: Settings) -> str:
             mark_failed(settings, article_id, revision, f"engine unavailable: {exc}")
             return "failed"
         countdown = min(300, 5 * 2**task.request.retries)
+        counters.add(counters.RETRIES)
         raise task.retry(countdown=countdown, exc=exc) from None
     except Exception as exc:  # never leave an article silently stuck
         logger.exception("article %s: unexpected error", article_id)

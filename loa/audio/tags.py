@@ -1,4 +1,9 @@
-"""ID3v2 tags for finished articles (mutagen, in memory)."""
+"""ID3v2 tags for finished articles (mutagen, in memory).
+
+``id3_tag`` builds the tag alone, so a long article's file is written tag first and then its
+audio, streamed, without loading the audio; ``tag_mp3(data)`` is the same tag in front of
+``data`` (``tag_mp3(audio) == id3_tag(...) + audio`` for untagged audio).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,49 @@ def _date_text(date: str | dt.date | dt.datetime | None) -> str | None:
     return str(date).strip() or None
 
 
+def _frames(
+    *,
+    title: str,
+    artist: str | None,
+    album: str | None,
+    date: str | dt.date | dt.datetime | None,
+    comment: str | None,
+    tags: ID3,
+) -> ID3:
+    tags.add(TIT2(encoding=ENCODING_UTF8, text=title))
+    tags.add(TLAN(encoding=ENCODING_UTF8, text=LANGUAGE))
+    tags.add(TSSE(encoding=ENCODING_UTF8, text="Loa"))
+    if artist:
+        tags.add(TPE1(encoding=ENCODING_UTF8, text=artist))
+    if album:
+        tags.add(TALB(encoding=ENCODING_UTF8, text=album))
+    date_text = _date_text(date)
+    if date_text:
+        tags.add(TDRC(encoding=ENCODING_UTF8, text=date_text))
+    if comment:
+        tags.add(COMM(encoding=ENCODING_UTF8, lang=LANGUAGE, desc="", text=comment))
+    return tags
+
+
+def _save(tags: ID3, buffer: io.BytesIO) -> bytes:
+    buffer.seek(0)
+    tags.save(buffer, v2_version=4, padding=lambda info: 0)
+    return buffer.getvalue()
+
+
+def id3_tag(
+    *,
+    title: str,
+    artist: str | None = None,
+    album: str | None = None,
+    date: str | dt.date | dt.datetime | None = None,
+    comment: str | None = None,
+) -> bytes:
+    """The ID3v2.4 tag alone (no padding), to write in front of untagged MP3 frames."""
+    tags = _frames(title=title, artist=artist, album=album, date=date, comment=comment, tags=ID3())
+    return _save(tags, io.BytesIO())
+
+
 def tag_mp3(
     data: bytes,
     *,
@@ -44,18 +92,5 @@ def tag_mp3(
         tags.clear()
     except ID3NoHeaderError:
         tags = ID3()
-    tags.add(TIT2(encoding=ENCODING_UTF8, text=title))
-    tags.add(TLAN(encoding=ENCODING_UTF8, text=LANGUAGE))
-    tags.add(TSSE(encoding=ENCODING_UTF8, text="Loa"))
-    if artist:
-        tags.add(TPE1(encoding=ENCODING_UTF8, text=artist))
-    if album:
-        tags.add(TALB(encoding=ENCODING_UTF8, text=album))
-    date_text = _date_text(date)
-    if date_text:
-        tags.add(TDRC(encoding=ENCODING_UTF8, text=date_text))
-    if comment:
-        tags.add(COMM(encoding=ENCODING_UTF8, lang=LANGUAGE, desc="", text=comment))
-    buffer.seek(0)
-    tags.save(buffer, v2_version=4, padding=lambda info: 0)
-    return buffer.getvalue()
+    _frames(title=title, artist=artist, album=album, date=date, comment=comment, tags=tags)
+    return _save(tags, buffer)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from loa.audio.clip import AudioClip
-from loa.engines.base import Engine
+from loa import counters as metrics
+from loa.audio.clip import AudioClip, AudioFormat
+from loa.engines.base import Engine, WordTiming, words_of
 from loa.engines.cache import read_cached, write_cached
 from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
@@ -21,6 +23,8 @@ from loa.storage.base import Storage
 from loa.storage.keys import segment_cache_key
 
 log = logging.getLogger(__name__)
+
+Made = tuple[AudioFormat, float, tuple[WordTiming, ...]]  # a clip without its audio
 
 
 @dataclass
@@ -44,22 +48,33 @@ def cached_or_synthesized(
     """The segment's audio from the cache, or synthesized once (and cached)."""
     key = segment_cache_key(engine.name, voice, text)
     while True:
-        clip = read_cached(storage, key)
+        clip = _hit(storage, key, engine.name, counters)
         if clip is not None:
-            counters.add(from_cache=1)
             return clip
         if claims is None:
-            return write_cached(storage, key, engine.synthesize(text, voice))
+            return _made(engine, voice, text, storage, key)
         if claims.claim(key):
             try:
-                clip = read_cached(storage, key)  # written between our read and our claim
-                if clip is not None:
-                    counters.add(from_cache=1)
-                    return clip
-                return write_cached(storage, key, engine.synthesize(text, voice))
+                clip = _hit(storage, key, engine.name, counters)  # written before our claim
+                return clip if clip is not None else _made(engine, voice, text, storage, key)
             finally:
                 claims.release(key)
         claims.wait_released(key, lambda: storage.exists(key))
+
+
+def _hit(storage: Storage, key: str, engine: str, counters: Counters) -> AudioClip | None:
+    clip = read_cached(storage, key)
+    if clip is not None:
+        counters.add(from_cache=1)
+        metrics.add(metrics.CACHE_HITS, engine)
+    return clip
+
+
+def _made(engine: Engine, voice: str, text: str, storage: Storage, key: str) -> AudioClip:
+    started = time.perf_counter()
+    clip = engine.synthesize(text, voice)
+    metrics.record_synthesis(engine.name, time.perf_counter() - started)
+    return write_cached(storage, key, clip)
 
 
 def synthesize_all(
@@ -69,26 +84,29 @@ def synthesize_all(
     storage: Storage,
     options: SynthesisOptions,
     on_progress: Callable[[int, int], None] | None = None,
-) -> list[AudioClip]:
-    """Every text's clip, in order. ``on_progress(done, total)`` is called (in this thread)
-    whenever the run of finished segments from the first one grows: ``done`` segments can be
-    played. The first error stops the rest (queued segments are not sent) and is raised."""
+) -> list[Made]:
+    """Every text's clip in order, as (format, duration, words): the audio itself is in the
+    cache (memory stays bounded by the clips in flight). ``on_progress(done, total)`` is
+    called (in this thread) whenever the run of finished segments from the first one grows:
+    ``done`` segments can be played. The first error stops the rest (queued segments are not
+    sent) and is raised."""
     total = len(texts)
 
-    def one(text: str) -> AudioClip:
-        return cached_or_synthesized(
+    def one(text: str) -> Made:
+        clip = cached_or_synthesized(
             engine, voice, text, storage, claims=options.claims, counters=options.counters
         )
+        return clip.format, clip.duration, words_of(clip)
 
     if options.concurrency <= 1:
-        clips: list[AudioClip] = []
+        made: list[Made] = []
         for text in texts:
-            clips.append(one(text))
+            made.append(one(text))
             if on_progress:
-                on_progress(len(clips), total)
-        return clips
+                on_progress(len(made), total)
+        return made
 
-    results: list[AudioClip | None] = [None] * total
+    results: list[Made | None] = [None] * total
     done_prefix = 0
     pool = cf.ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="loa-synth")
     try:

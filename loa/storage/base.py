@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
 
@@ -22,6 +23,10 @@ class Storage(Protocol):
         """Store ``data`` atomically: a reader sees the old object or the whole new one.
 
         ``durable=False`` skips forcing the bytes to disk (for caches that can be rebuilt)."""
+
+    def open_write(self, key: str, *, durable: bool = True) -> AbstractContextManager[BinaryIO]:
+        """A new, seekable file for ``key``, written piece by piece (nothing held in memory):
+        it replaces ``key`` atomically when the block ends, and is discarded on an error."""
 
     def read(self, key: str) -> bytes | None: ...
 

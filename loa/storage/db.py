@@ -15,13 +15,32 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+#: connections beyond the pool's size for callers outside the API's endpoint threads
+#: (health checks, the metrics collector, shutdown)
+POOL_OVERFLOW = 8
+#: seconds to wait for a free connection; with the pool as large as the thread pool an
+#: endpoint never waits, so reaching this means a leak, not load
+POOL_TIMEOUT = 10
+
+
+def pool_size() -> int:
+    """One connection for each API endpoint thread (LOA_API_THREADS): an endpoint thread never
+    waits for a connection that another request holds."""
+    from loa.config import get_settings
+
+    return get_settings().api_threads
+
+
 @functools.lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
+    sizes = {"pool_size": pool_size(), "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -35,12 +54,17 @@ def get_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **sizes)
 
 
 @functools.lru_cache(maxsize=8)
 def _sessionmaker(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+def new_session(url: str) -> Session:
+    """A plain session (no connection until its first query); the caller finishes it."""
+    return _sessionmaker(url)()
 
 
 @contextmanager

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from loa.storage.base import check_key
 
@@ -28,8 +31,30 @@ class LocalStorage:
         # rename is atomic, so readers never see a partial file
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
+            os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide audio from a web server in front
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
+                if durable:
+                    f.flush()
+                    os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    @contextlib.contextmanager
+    def open_write(self, key: str, *, durable: bool = True) -> Iterator[BinaryIO]:
+        """Like ``write``, for a file too big to hold: a temp file beside the target, renamed
+        over it when the block ends."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with os.fdopen(fd, "w+b") as f:
+                yield f
                 if durable:
                     f.flush()
                     os.fsync(f.fileno())

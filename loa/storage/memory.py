@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from loa.storage.base import check_key
 
@@ -16,6 +20,13 @@ class MemoryStorage:
     def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
         with self._lock:
             self._objects[check_key(key)] = bytes(data)
+
+    @contextlib.contextmanager
+    def open_write(self, key: str, *, durable: bool = True) -> Iterator[BinaryIO]:
+        check_key(key)
+        buffer = io.BytesIO()
+        yield buffer
+        self.write(key, buffer.getvalue())
 
     def read(self, key: str) -> bytes | None:
         return self._objects.get(check_key(key))

@@ -14,8 +14,10 @@ from loa import articles
 from loa.clock import as_utc
 from loa.config import Settings
 from loa.storage.models import Article
+from service.accel import audio_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
+from service.links import article_links
 from service.queue import enqueue_all
 from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic, SynthesisCounters
 
@@ -39,12 +41,7 @@ def _load(session: Session, article_id: str) -> Article:
 
 
 def _links(request: Request, article_id: str) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
-    return {
-        "self": f"{base}/v1/articles/{article_id}",
-        "audio": f"{base}/v1/articles/{article_id}/audio.mp3",
-        "playlist": f"{base}/v1/articles/{article_id}/playlist.json",
-    }
+    return article_links(request.app.state.settings, article_id)
 
 
 def to_public(request: Request, row: Article) -> ArticlePublic:
@@ -180,15 +177,23 @@ AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     operation_id="get_article_audio",
 )
 def get_audio(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
 ) -> Response:
-    row = _load(session, article_id)
-    if not row.audio_key:
-        raise _not_ready(row)
-    path = storage.local_path(row.audio_key)
-    if path is None:
-        raise _not_ready(row)
-    etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+    audio = recent_audio(article_id)  # no database round trip per range request
+    if audio is None:
+        row = _load(session, article_id)
+        if not row.audio_key:
+            raise _not_ready(row)
+        path = storage.local_path(row.audio_key)
+        if path is None:
+            raise _not_ready(row)
+        etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+        audio = remember_audio(row.id, row.audio_key, path, etag)
+    etag = audio.etag
     headers = {
         "ETag": etag,
         "Cache-Control": "public, max-age=60, must-revalidate",
@@ -196,13 +201,7 @@ def get_audio(
     }
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return FileResponse(
-        path,
-        media_type="audio/mpeg",
-        headers=headers,
-        filename=f"{row.id}.mp3",
-        content_disposition_type="inline",
-    )
+    return audio_response(settings, audio.key, audio.path, headers, f"{article_id}.mp3")
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:

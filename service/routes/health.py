@@ -18,9 +18,8 @@ router = APIRouter(tags=["health"])
 def healthz(settings: SettingsDep) -> JSONResponse:
     checks: dict[str, dict[str, object]] = {}
     try:
-        client = redis.Redis.from_url(
-            broker_url(settings), socket_timeout=1, socket_connect_timeout=1
-        )
+        client = redis.Redis.from_url(broker_url(settings), socket_timeout=1,
+                                      socket_connect_timeout=1)
         client.ping()
         checks["redis"] = {"ok": True}
     except Exception as exc:  # report, never raise: this is the health page

@@ -135,6 +135,7 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
         )
         env.update(extra_env)
         port = free_port()
+        env["PORT"] = str(port)  # links in answers are built from the bind address (LOA_PUBLIC_URL)
         s = Stack(f"http://127.0.0.1:{port}", data_dir, database_url, redis_url, env, log_dir)
         api_log = open(log_dir / "api.log", "ab")  # noqa: SIM115 - kept open for the process
         s.procs["api"] = subprocess.Popen(

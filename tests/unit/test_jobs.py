@@ -6,15 +6,18 @@ inserted directly, as the API would leave them (status "queued", revision 1).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from sqlalchemy import delete, update
@@ -365,15 +368,15 @@ class _FolderRemovingStorage(LocalStorage):
         super().__init__(root)
         self.settings, self.article_id = settings, article_id
 
-    def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
-        if key.startswith("articles/"):
-            with session_scope(self.settings.sqlalchemy_url) as s:
-                s.execute(delete(Article).where(Article.id == self.article_id))
-            folder = self.root / "articles" / self.article_id
-            folder.mkdir(parents=True, exist_ok=True)
-            folder.rmdir()  # the DELETE's rmtree between our mkdir and our rename
-            raise FileNotFoundError(str(folder / key.rsplit("/", 1)[-1]))
-        super().write(key, data, durable=durable)
+    @contextlib.contextmanager
+    def open_write(self, key: str, *, durable: bool = True) -> Iterator[BinaryIO]:
+        with super().open_write(key, durable=durable) as f:
+            yield f
+            if key.startswith("articles/"):
+                with session_scope(self.settings.sqlalchemy_url) as s:
+                    s.execute(delete(Article).where(Article.id == self.article_id))
+                # the DELETE's rmtree between our last write and our rename
+                shutil.rmtree(self.root / "articles" / self.article_id)
 
 
 def test_delete_while_the_audio_is_written_ends_quietly(
@@ -646,12 +649,14 @@ def test_render_article_prepares_synthesizes_assembles_and_tags(settings: Settin
     seen: list[int] = []
     progress: list[tuple[int, int]] = []
 
+    store = MemoryStorage()
     rendered = render_article(
         article,
         engine,
         "vi",
         settings,
-        storage=MemoryStorage(),
+        storage=store,
+        key="a.mp3",
         tags=Tags(artist="langson", album="langson"),
         on_prepared=lambda segments: seen.append(len(segments)),
         on_progress=lambda done, total: progress.append((done, total)),
@@ -660,7 +665,8 @@ def test_render_article_prepares_synthesizes_assembles_and_tags(settings: Settin
     total = len(rendered.segments)
     assert seen == [total] and total > 1
     assert progress == [(i, total) for i in range(1, total + 1)]
-    assert rendered.mp3[:3] == b"ID3"
+    data = store.read("a.mp3")
+    assert data is not None and data[:3] == b"ID3" and len(data) == rendered.size
     assert len(rendered.playlist["segments"]) == total
     assert rendered.playlist["duration"] == pytest.approx(rendered.duration, abs=0.001)
     heard = " ".join(s["text"] for s in rendered.playlist["segments"])
@@ -680,5 +686,6 @@ def test_render_article_with_nothing_speakable_raises_input_error(settings: Sett
             "vi",
             settings,
             storage=MemoryStorage(),
+            key="a.mp3",
         )
     assert caught.value.field == "text"

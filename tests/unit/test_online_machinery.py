@@ -22,10 +22,11 @@ from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
 from loa.online.errors import CircuitOpen, Throttled
 from loa.online.guard import GuardedEngine, Machinery
-from loa.online.parallel import SynthesisOptions, synthesize_all
+from loa.online.parallel import Made, SynthesisOptions, synthesize_all
 from loa.online.retry import RetryPolicy, call_with_retries
 from loa.online.retry_after import parse_retry_after
 from loa.runtime import embedded_redis
+from loa.storage.keys import segment_cache_key
 from loa.storage.memory import MemoryStorage
 
 
@@ -210,7 +211,7 @@ def test_identical_segments_wanted_at_once_are_synthesized_once(
     inner = Scripted([])
     storage = MemoryStorage()
     texts = [f"câu số {i % 5}" for i in range(20)]  # each text wanted four times
-    results: list[list[AudioClip]] = []
+    results: list[list[Made]] = []
 
     def render() -> None:
         options = SynthesisOptions(concurrency=4, claims=SegmentClaims(client))
@@ -223,7 +224,8 @@ def test_identical_segments_wanted_at_once_are_synthesized_once(
         t.join()
     assert inner.sent == 5
     assert len(results) == 3 and all(len(r) == 20 for r in results)
-    assert [c.mp3 for c in results[0]] == [c.mp3 for c in results[1]]
+    assert results[0] == results[1]  # the same (format, duration, words) for each segment
+    assert all(storage.exists(segment_cache_key("gtts", "vi", t)) for t in texts)
 
 
 def test_progress_counts_the_run_of_finished_segments_from_the_first() -> None:
