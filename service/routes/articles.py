@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from loa import articles
 from loa.clock import as_utc
 from loa.config import Settings
+from loa.storage.base import Storage
 from loa.storage.models import Article
 from service.accel import audio_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
@@ -138,8 +139,27 @@ def create_article(
 
 
 @router.get("/{article_id}", response_model=ArticlePublic)
-def get_article(article_id: ArticleId, request: Request, session: SessionDep) -> ArticlePublic:
-    return to_public(request, _load(session, article_id))
+def get_article(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> ArticlePublic:
+    row = _load(session, article_id)
+    _follow_row(row, storage)
+    return to_public(request, row)
+
+
+def _audio_etag(row: Article) -> str:
+    return f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+
+
+def _follow_row(row: Article, storage: Storage) -> None:
+    """A remembered audio file older than the row (a new revision, an upgrade to the online
+    engine) is replaced now: whoever read this status or playlist gets the matching audio."""
+    cached = recent_audio(row.id)
+    if cached is None or not row.audio_key or cached.key == row.audio_key:
+        return
+    path = storage.local_path(row.audio_key)
+    if path is not None:
+        remember_audio(row.id, row.audio_key, path, _audio_etag(row))
 
 
 def _not_ready(row: Article) -> ApiError:
@@ -191,7 +211,7 @@ def get_audio(
         path = storage.local_path(row.audio_key)
         if path is None:
             raise _not_ready(row)
-        etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+        etag = _audio_etag(row)
         audio = remember_audio(row.id, row.audio_key, path, etag)
     etag = audio.etag
     headers = {
@@ -214,10 +234,13 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 @router.get("/{article_id}/playlist.json", response_model=PlaylistPublic)
-def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -> PlaylistPublic:
+def get_playlist(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> PlaylistPublic:
     row = _load(session, article_id)
     if not row.playlist:
         raise _not_ready(row)
+    _follow_row(row, storage)
     return PlaylistPublic(
         id=row.id,
         title=row.title,
