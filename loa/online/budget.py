@@ -70,7 +70,7 @@ class Budget:
         *,
         max_rps: float,
         max_concurrency: int,
-        window: float = 1.05,
+        window: float = 1.2,
         hold_seconds: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
