@@ -24,14 +24,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.baseline import raw_espeak_mp3_seconds  # noqa: E402
-from loa.text.extract import extract_document  # noqa: E402
-from tests.integration.stack import running_stack  # noqa: E402
+from bench.baseline import raw_espeak_mp3_seconds
+from loa.text.extract import extract_document
+from tests.integration.stack import Stack, running_stack
 
 DEFAULT_ARTICLE = REPO.parent / "shared" / "corpus" / "articles" / "langson-khcn-2022.txt"
 
 
-def post_and_time(stack, text: str, title: str | None) -> tuple[float, float, dict]:  # type: ignore[no-untyped-def]
+def post_and_time(stack: Stack, text: str, title: str | None) -> tuple[float, float, dict]:
     with stack.client() as c:
         t0 = time.perf_counter()
         r = c.post("/v1/articles", json={"title": title, "text": text})

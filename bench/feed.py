@@ -23,8 +23,8 @@ from xml.sax.saxutils import escape, quoteattr
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from loa.publishing.feed import FeedItem, build_feed, rfc2822  # noqa: E402
-from loa.publishing.site import SiteMeta, parse_site  # noqa: E402
+from loa.publishing.feed import FeedItem, build_feed, rfc2822
+from loa.publishing.site import SiteMeta, parse_site
 
 TARGET_MS = 200.0
 FEED_URL = "https://loa.example.vn/v1/sites/langson/feed.xml"

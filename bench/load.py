@@ -32,10 +32,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.baseline import raw_espeak_mp3  # noqa: E402
-from bench.httpload import Connection, Tally, timed  # noqa: E402
-from tests.integration.served import loa_serve  # noqa: E402
-from tests.integration.stack import API_KEY  # noqa: E402
+from bench.baseline import raw_espeak_mp3
+from bench.httpload import Connection, Tally, timed
+from tests.integration.served import loa_serve
+from tests.integration.stack import API_KEY
 
 CORPUS = REPO.parent / "shared" / "corpus" / "articles"
 RANGE = 64 * 1024
@@ -98,7 +98,9 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-async def run_load(port: int, reader_id: str, size: int, texts: list[str], args) -> dict:  # type: ignore[no-untyped-def]
+async def run_load(
+    port: int, reader_id: str, size: int, texts: list[str], args: argparse.Namespace
+) -> dict:
     reads, posts = Tally(), Tally()
     done = asyncio.Event()
     published: list[str] = []

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from loa.text.normalize import find_abbreviation_definitions, normalize  # noqa: E402
+from loa.text.normalize import find_abbreviation_definitions, normalize
 
 DEFAULT_PATH = REPO_ROOT / ".." / "shared" / "corpus" / "normalization-dev.tsv"
 OVERALL_GATE = 0.95
@@ -52,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--verbose", action="store_true", help="list failing cases")
-    parser.add_argument("--gate", action="store_true",
-                        help=f"exit 1 when overall < {OVERALL_GATE} or a category < "
-                             f"{CATEGORY_GATE}")
+    parser.add_argument(
+        "--gate",
+        action="store_true",
+        help=f"exit 1 when overall < {OVERALL_GATE} or a category < {CATEGORY_GATE}",
+    )
     args = parser.parse_args(argv)
 
     cases = read_cases(args.path)
@@ -78,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'category':<{width}}  passed  total  accuracy")
     for category in sorted(totals):
         accuracy = passed[category] / totals[category]
-        print(f"{category:<{width}}  {passed[category]:>6}  {totals[category]:>5}  "
-              f"{accuracy:>8.1%}")
+        print(
+            f"{category:<{width}}  {passed[category]:>6}  {totals[category]:>5}  {accuracy:>8.1%}"
+        )
     total = sum(totals.values())
     overall = sum(passed.values()) / total if total else 0.0
     print(f"{'overall':<{width}}  {sum(passed.values()):>6}  {total:>5}  {overall:>8.1%}")

@@ -24,8 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.fakes.google_tts import FakeGoogleTTS  # noqa: E402
-from tests.integration.stack import Stack, running_stack  # noqa: E402
+from tests.fakes.google_tts import FakeGoogleTTS
+from tests.integration.stack import Stack, running_stack
 
 DEFAULT_ARTICLE = REPO.parent / "shared/corpus/articles/05-dantri-khoi-cong-nha-ga-t3.expected.txt"
 TARGET = 3.0

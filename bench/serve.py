@@ -32,9 +32,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.httpload import Connection, Tally, timed  # noqa: E402
-from loa.runtime import free_port, stop_process  # noqa: E402
-from tests.integration.served import Served, loa_serve, nginx_in_front  # noqa: E402
+from bench.httpload import Connection, Tally, timed
+from loa.runtime import free_port, stop_process
+from tests.integration.served import Served, loa_serve, nginx_in_front
 
 RANGE = 64 * 1024
 
@@ -143,7 +143,7 @@ def accel_api(served: Served, tmp: Path) -> Iterator[int]:
     )  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.server", "--port", str(port)], env=env,
-        stdout=open(tmp / "accel-api.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        stdout=open(tmp / "accel-api.log", "ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         time.sleep(0.5)

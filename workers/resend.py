@@ -13,8 +13,9 @@ import logging
 
 from sqlalchemy import select
 
+from loa.clock import now
 from loa.config import get_settings
-from loa.jobs import find_stale_work, now, owner_is_dead
+from loa.jobs import find_stale_work, owner_is_dead
 from loa.logs import configure_logging
 from loa.storage.db import session_scope
 from loa.storage.models import Article

@@ -48,14 +48,14 @@ def main_text_lines(tree: lxml.html.HtmlElement, url: str | None) -> list[Line]:
             with_metadata=False,
             deduplicate=False,
         )
-    except Exception:  # noqa: BLE001 - trafilatura can fail on odd trees; fall back below
+    except Exception:
         doc = None
     body = getattr(doc, "body", None) if doc is not None else None
     lines = list(_xml_lines(body)) if body is not None else []
     if not any(ln.text for ln in lines):
         try:
             fallback, _, _ = baseline(tree)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return []
         lines = list(_xml_lines(fallback))
     return [apply_marks(part) for ln in lines for part in split_marks(ln)]
@@ -136,7 +136,7 @@ def trafilatura_metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict[s
 
     try:
         doc = extract_metadata(lxml.html.fromstring(lxml.html.tostring(tree)), default_url=url)
-    except Exception:  # noqa: BLE001 - metadata is optional, the text is what matters
+    except Exception:
         return {}
     return {
         "title": normalize_text(doc.title or "") or None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from loa import articles
@@ -15,17 +16,35 @@ from loa.clock import as_utc
 from loa.config import Settings
 from loa.storage.base import Storage
 from loa.storage.models import Article
-from service.accel import audio_response, recent_audio, remember_audio
+from service.accel import accel_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
 from service.errors import ApiError
 from service.links import article_links
+from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
-from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic, SynthesisCounters
+from service.ranged_file import serve_file
+from service.schemas import (
+    ArticleCreate,
+    ArticleLinks,
+    ArticlePublic,
+    PlaylistPublic,
+    Progress,
+    SynthesisCounters,
+)
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
-ID_RE = re.compile(r"[0-9a-f]{32}")
-ArticleId = Annotated[str, Path(description="The article id (32 hex characters).")]
+ID_PATTERN = "[0-9a-f]{32}"
+ID_RE = re.compile(ID_PATTERN)
+#: Documented with its pattern; an id that does not match is answered 404 (unknown id), never
+#: 422, so probing ids tells nothing about the store.
+ArticleId = Annotated[
+    str,
+    Path(
+        description="The article id (32 hex characters).",
+        json_schema_extra={"pattern": f"^{ID_PATTERN}$"},
+    ),
+]
 
 
 def _check_id(article_id: str) -> str:
@@ -51,9 +70,9 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         site=row.site,
         external_id=row.external_id,
         title=row.title,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]  # a str column; pydantic checks the Literal
         revision=row.revision,
-        progress={"done": row.segments_done, "total": row.segments_total},  # type: ignore[arg-type]
+        progress=Progress(done=row.segments_done, total=row.segments_total),
         duration=row.duration,
         engine=row.engine,
         engine_note=row.engine_note,
@@ -68,7 +87,7 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         ),
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
-        links=_links(request, row.id),  # type: ignore[arg-type]
+        links=ArticleLinks(**_links(request, row.id)),
     )
 
 
@@ -113,12 +132,44 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
     )
 
 
+#: OpenAPI links: what a client (or a stateful fuzzer) can do next with the id it was given.
+ARTICLE_LINKS: dict[str, Any] = {
+    name: {"operationId": operation, "parameters": {"article_id": "$response.body#/id"}}
+    for name, operation in {
+        "GetArticle": "get_article",
+        "GetAudio": "get_article_audio",
+        "HeadAudio": "head_article_audio",
+        "GetPlaylist": "get_article_playlist",
+        "DeleteArticle": "delete_article",
+    }.items()
+}
+
+LOCATION = {
+    "description": "The article's URL.",
+    "required": True,
+    "schema": {"type": "string", "format": "uri"},
+}
+
+
 @router.post(
     "",
     status_code=202,
     response_model=ArticlePublic,
     dependencies=[WriteAccess],
-    responses={200: {"description": "Identical content: the existing article, unchanged."}},
+    operation_id="create_article",
+    responses={
+        200: {
+            "description": "Identical content: the existing article, unchanged.",
+            "model": ArticlePublic,
+            "links": ARTICLE_LINKS,
+        },
+        202: {
+            "description": "Accepted: a new article or a new revision, queued.",
+            "headers": {"Location": LOCATION},
+            "links": ARTICLE_LINKS,
+        },
+        **responses(*WRITE_ERRORS),
+    },
 )
 def create_article(
     body: ArticleCreate,
@@ -138,7 +189,12 @@ def create_article(
     )
 
 
-@router.get("/{article_id}", response_model=ArticlePublic)
+@router.get(
+    "/{article_id}",
+    response_model=ArticlePublic,
+    operation_id="get_article",
+    responses=responses(404),
+)
 def get_article(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
 ) -> ArticlePublic:
@@ -175,25 +231,68 @@ def _not_ready(row: Article) -> ApiError:
     )
 
 
-AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"audio/mpeg": {}}},
-    206: {"description": "Partial content (Range)"},
-    304: {"description": "Not modified (If-None-Match)"},
-    409: {"description": "Not ready yet"},
-    416: {"description": "Range not satisfiable"},
+NOT_READY = (
+    "Not ready: the article is queued or processing (code not_ready, with Retry-After), "
+    "or failed (code failed)."
+)
+
+_AUDIO_HEADERS: dict[str, Any] = {
+    "ETag": {"description": "Changes with each revision's audio.", "schema": {"type": "string"}},
+    "Last-Modified": {"schema": {"type": "string"}},
+    "Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes"]}},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+
+_WHOLE_FILE = {
+    "description": "The whole MP3 (also when Range is absent, invalid or ignored).",
+    "content": {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}},
+    "headers": _AUDIO_HEADERS,
+}
+_NOT_MODIFIED = {
+    "description": "Not modified (If-None-Match matched the ETag).",
+    "headers": _AUDIO_HEADERS,
+}
+
+#: GET: Range is honoured (RFC 9110 section 14.2).
+GET_AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _WHOLE_FILE,
+    206: {
+        "description": "Partial content: one range (with Content-Range), or several as "
+        "multipart/byteranges.",
+        "content": {
+            "audio/mpeg": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/byteranges": {"schema": {"type": "string", "format": "binary"}},
+        },
+        "headers": {
+            **_AUDIO_HEADERS,
+            "Content-Range": {
+                "description": "bytes <first>-<last>/<size> (single range)",
+                "schema": {"type": "string", "pattern": "^bytes [0-9]+-[0-9]+/[0-9]+$"},
+            },
+        },
+    },
+    304: _NOT_MODIFIED,
+    **responses(404, 409, 416, descriptions={409: NOT_READY}),
+}
+
+#: HEAD: range handling is defined for GET only, so a Range on HEAD is ignored.
+HEAD_AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _WHOLE_FILE,
+    304: _NOT_MODIFIED,
+    **responses(404, 409, descriptions={409: NOT_READY}),
 }
 
 
 @router.head(
     "/{article_id}/audio.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=HEAD_AUDIO_RESPONSES,
     operation_id="head_article_audio",
 )
 @router.get(
     "/{article_id}/audio.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=GET_AUDIO_RESPONSES,
     operation_id="get_article_audio",
 )
 def get_audio(
@@ -203,7 +302,11 @@ def get_audio(
     storage: StorageDep,
     settings: SettingsDep,
 ) -> Response:
-    audio = recent_audio(article_id)  # no database round trip per range request
+    """The article's MP3, with byte ranges as RFC 9110 says (see service/ranges.py):
+    Range on GET (one or several ranges, suffix ranges), If-Range, If-None-Match. Which file it
+    is, is remembered for a moment (no database round trip per range request); behind nginx the
+    answer is an X-Accel-Redirect and nginx sends the bytes."""
+    audio = recent_audio(article_id)
     if audio is None:
         row = _load(session, article_id)
         if not row.audio_key:
@@ -213,27 +316,31 @@ def get_audio(
             raise _not_ready(row)
         etag = _audio_etag(row)
         audio = remember_audio(row.id, row.audio_key, path, etag)
-    etag = audio.etag
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=60, must-revalidate",
-        "Accept-Ranges": "bytes",
-    }
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return audio_response(settings, audio.key, audio.path, headers, f"{article_id}.mp3")
+    headers = {"Cache-Control": "public, max-age=60, must-revalidate"}
+    filename = f"{article_id}.mp3"
+    if settings.accel_redirect_prefix:
+        return accel_response(request, settings, audio, headers, filename)
+    try:
+        stat = os.stat(audio.path)
+    except FileNotFoundError:  # deleted (or replaced) between the lookup and here
+        raise _not_ready(_load(session, article_id)) from None
+    return serve_file(
+        request,
+        audio.path,
+        stat,
+        etag=audio.etag,
+        media_type="audio/mpeg",
+        filename=filename,
+        headers=headers,
+    )
 
 
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return etag in candidates
-
-
-@router.get("/{article_id}/playlist.json", response_model=PlaylistPublic)
+@router.get(
+    "/{article_id}/playlist.json",
+    response_model=PlaylistPublic,
+    operation_id="get_article_playlist",
+    responses=responses(404, 409, descriptions={409: NOT_READY}),
+)
 def get_playlist(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
 ) -> PlaylistPublic:
@@ -250,7 +357,13 @@ def get_playlist(
     )
 
 
-@router.delete("/{article_id}", status_code=204, dependencies=[WriteAccess])
+@router.delete(
+    "/{article_id}",
+    status_code=204,
+    dependencies=[WriteAccess],
+    operation_id="delete_article",
+    responses={204: {"description": "Deleted, with its audio."}, **responses(401, 404)},
+)
 def delete_article(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
     articles.delete(session, storage, _load(session, article_id))
     return Response(status_code=204)

@@ -13,19 +13,22 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 
 from service.deps import SettingsDep
 from service.errors import ApiError
+from service.openapi import responses
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["player"])
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-ID_RE = re.compile(r"[0-9a-f]{32}")
-ASSET_RE = re.compile(r"[a-z0-9][a-z0-9_-]*\.(css|js|svg)")
+ID_PATTERN = "[0-9a-f]{32}"
+ID_RE = re.compile(ID_PATTERN)
+ASSET_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}\.(css|js|svg)"
+ASSET_RE = re.compile(ASSET_PATTERN)
 MEDIA_TYPES = {
     "js": "text/javascript; charset=utf-8",
     "css": "text/css; charset=utf-8",
@@ -36,6 +39,31 @@ MEDIA_TYPES = {
 ASSET_CACHE = "public, max-age=600, stale-while-revalidate=3600"
 #: pages depend on settings (API keys): always revalidated
 PAGE_CACHE = "no-cache"
+
+_CACHED_HEADERS: dict[str, Any] = {
+    "ETag": {"description": "A hash of the bytes (strong).", "schema": {"type": "string"}},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+
+
+def _documented(*media_types: str, errors: tuple[int, ...] = ()) -> dict[int | str, Any]:
+    """``responses=`` of a route answering with ``_serve``: 200 in these types, 304, errors."""
+    text = {"schema": {"type": "string"}}
+    return {
+        200: {
+            "description": "The file.",
+            "content": dict.fromkeys(media_types, text),
+            "headers": _CACHED_HEADERS,
+        },
+        304: {"description": "Not modified (If-None-Match matched).", "headers": _CACHED_HEADERS},
+        **responses(*errors),
+    }
+
+
+_HTML = _documented("text/html")
+_EMBED = _documented("text/html", errors=(404,))
+_SCRIPT = _documented("text/javascript")
+_ASSET = _documented("text/css", "text/javascript", "image/svg+xml", errors=(404,))
 
 
 @dataclass(frozen=True)
@@ -52,7 +80,7 @@ def load_static(name: str) -> StaticFile:
     path = STATIC_DIR / name
     try:
         mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:
+    except OSError:  # missing, or a name the filesystem refuses
         raise ApiError(404, "not_found", f"no asset {name}", field="path") from None
     cached = _files.get(name)
     if cached is None or cached.mtime_ns != mtime:
@@ -81,14 +109,32 @@ def _serve(request: Request, body: bytes, etag: str, kind: str, cache: str) -> R
     return Response(body, media_type=MEDIA_TYPES[kind], headers=headers)
 
 
-@router.api_route("/player.js", methods=["GET", "HEAD"])
+@router.head(
+    "/player.js", operation_id="head_player_js", response_class=Response, responses=_SCRIPT
+)
+@router.get("/player.js", operation_id="get_player_js", response_class=Response, responses=_SCRIPT)
 def player_js(request: Request) -> Response:
     f = load_static("player.js")
     return _serve(request, f.body, f.etag, "js", ASSET_CACHE)
 
 
-@router.api_route("/static/{name}", methods=["GET", "HEAD"])
-def asset(name: str, request: Request) -> Response:
+#: The assets there are: documented as an enum (any other name is a 404).
+ASSETS = sorted(p.name for p in STATIC_DIR.iterdir() if ASSET_RE.fullmatch(p.name))
+AssetName = Annotated[
+    str,
+    PathParam(
+        description="A file of the player or the demo page.", json_schema_extra={"enum": ASSETS}
+    ),
+]
+
+
+@router.head(
+    "/static/{name}", operation_id="head_static_asset", response_class=Response, responses=_ASSET
+)
+@router.get(
+    "/static/{name}", operation_id="get_static_asset", response_class=Response, responses=_ASSET
+)
+def asset(name: AssetName, request: Request) -> Response:
     if not ASSET_RE.fullmatch(name):
         raise ApiError(404, "not_found", f"no asset {name}", field="path")
     f = load_static(name)
@@ -109,7 +155,8 @@ def _assets_version() -> str:
     return hashlib.sha256(tags.encode()).hexdigest()[:12]
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
+@router.head("/", operation_id="head_demo_page", response_class=Response, responses=_HTML)
+@router.get("/", operation_id="get_demo_page", response_class=Response, responses=_HTML)
 def demo_page(request: Request, settings: SettingsDep) -> Response:
     """Paste an article, listen to it; the recent articles; the embed snippet."""
     return _page(
@@ -122,10 +169,21 @@ def demo_page(request: Request, settings: SettingsDep) -> Response:
     )
 
 
-@router.api_route("/embed/{article_id}", methods=["GET", "HEAD"])
+@router.head(
+    "/embed/{article_id}", operation_id="head_embed_page", response_class=Response, responses=_EMBED
+)
+@router.get(
+    "/embed/{article_id}", operation_id="get_embed_page", response_class=Response, responses=_EMBED
+)
 def embed_page(
     request: Request,
-    article_id: Annotated[str, PathParam(description="The article id (32 hex characters).")],
+    article_id: Annotated[
+        str,
+        PathParam(
+            description="The article id (32 hex characters).",
+            json_schema_extra={"pattern": f"^{ID_PATTERN}$"},
+        ),
+    ],
 ) -> Response:
     """The player alone, for CMSs that only allow iframes."""
     if not ID_RE.fullmatch(article_id):

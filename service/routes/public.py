@@ -8,27 +8,37 @@ page's console with errors. Malformed ids and sites are 404/422 like everywhere 
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path as PathLike
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from loa.jobs import as_utc
+from loa.clock import as_utc
+from loa.contracts import is_site_name
 from loa.progress import clip_with_pause, read_progress
 from loa.storage.base import Storage, check_key
+from loa.storage.keys import clip_with_pause_key
 from loa.storage.models import Article
 from service.deps import SessionDep, StorageDep
 from service.errors import ApiError
 from service.links import public_base_url
+from service.openapi import responses
+from service.ranged_file import serve_file
+from service.schemas import EXTERNAL_ID_PATTERN, SITE_NAME_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["player"])
 
-ID_RE = re.compile(r"[0-9a-f]{32}")
-SITE_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+ID_PATTERN = "[0-9a-f]{32}"
+ID_RE = re.compile(ID_PATTERN)
 EXTERNAL_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
-CLIP_RE = re.compile(r"cache(/[A-Za-z0-9_.-]+)+\.mp3")
+#: A segment cache key as loa.storage.keys makes it: cache/<engine>/<voice>/<2 hex>/<sha256>.mp3
+CLIP_PATTERN = r"cache/[A-Za-z0-9_.-]{1,64}/[A-Za-z0-9_.-]{1,64}/[0-9a-f]{2}/[0-9a-f]{64}\.mp3"
+CLIP_RE = re.compile(CLIP_PATTERN)
+MAX_PAUSE_MS = 5000
 NO_STORE = {"Cache-Control": "no-store"}
 IMMUTABLE = "public, max-age=31536000, immutable"
 RETRY_SECONDS = 2
@@ -110,10 +120,102 @@ def _answer(state: dict[str, Any]) -> JSONResponse:
     return JSONResponse(state, headers=NO_STORE)
 
 
-ArticleId = Annotated[str, Path(description="The article id (32 hex characters).")]
+#: Documented with its pattern; an id that does not match is answered 404, as everywhere.
+ArticleId = Annotated[
+    str,
+    Path(
+        description="The article id (32 hex characters).",
+        json_schema_extra={"pattern": f"^{ID_PATTERN}$"},
+    ),
+]
+#: Documented with the server's rules (loa.contracts); checked by ``_check_site`` (422).
+SITE_SCHEMA: dict[str, Any] = {"pattern": SITE_NAME_PATTERN, "minLength": 1, "maxLength": 100}
+EXTERNAL_ID_SCHEMA: dict[str, Any] = {
+    "pattern": EXTERNAL_ID_PATTERN,
+    "minLength": 1,
+    "maxLength": 200,
+}
+ClipKey = Annotated[
+    str,
+    Path(
+        description="A segment's cache key, as the player state lists it.",
+        json_schema_extra={"pattern": f"^{CLIP_PATTERN}$"},
+    ),
+]
+
+_STATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "playable", "complete", "segments"],
+    "properties": {
+        "status": {
+            "type": "string",
+            "enum": ["unknown", "queued", "processing", "ready", "failed"],
+        },
+        "playable": {"type": "boolean"},
+        "complete": {"type": "boolean"},
+        "segments": {"type": "array", "items": {"type": "object"}},
+        "retry_after": {"type": "integer"},
+    },
+}
+#: never cached: a cached "nothing to play" would hide the button once audio exists
+_NO_STORE_HEADER = {"Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}}}
+STATE_RESPONSE: dict[str, Any] = {
+    "description": "The article's playable state (status unknown: no such article).",
+    "content": {"application/json": {"schema": _STATE_SCHEMA}},
+    "headers": _NO_STORE_HEADER,
+}
+_RECENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["articles"],
+    "properties": {"articles": {"type": "array", "items": {"type": "object"}}},
+}
+_MP3 = {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}}
+_FILE_HEADERS: dict[str, Any] = {
+    "ETag": {"schema": {"type": "string"}},
+    "Last-Modified": {"schema": {"type": "string"}},
+    "Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes"]}},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+#: a file served by service.ranged_file.serve_file: byte ranges per RFC 9110
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The whole MP3 (also when Range is absent, invalid or ignored).",
+        "content": _MP3,
+        "headers": _FILE_HEADERS,
+    },
+    206: {
+        "description": "Partial content: one range (with Content-Range), or several as "
+        "multipart/byteranges.",
+        "content": {
+            **_MP3,
+            "multipart/byteranges": {"schema": {"type": "string", "format": "binary"}},
+        },
+        "headers": {
+            **_FILE_HEADERS,
+            "Content-Range": {
+                "description": "bytes <first>-<last>/<size> (single range)",
+                "schema": {"type": "string", "pattern": "^bytes [0-9]+-[0-9]+/[0-9]+$"},
+            },
+        },
+    },
+    304: {
+        "description": "Not modified (If-None-Match matched the ETag).",
+        "headers": _FILE_HEADERS,
+    },
+}
 
 
-@router.get("/player/articles/{article_id}")
+def _check_site(site: str) -> str:
+    if not is_site_name(site):
+        raise ApiError(422, "invalid_input", "site: lowercase letters, digits, . _ -", field="site")
+    return site
+
+
+@router.get(
+    "/player/articles/{article_id}",
+    operation_id="get_player_article",
+    responses={200: STATE_RESPONSE, **responses(404)},
+)
 def player_article(
     article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
 ) -> JSONResponse:
@@ -123,17 +225,29 @@ def player_article(
     return _answer(player_state(request, session.get(Article, article_id), storage))
 
 
-@router.get("/player/lookup")
+@router.get(
+    "/player/lookup",
+    operation_id="lookup_player_article",
+    responses={200: STATE_RESPONSE, **responses(422)},
+)
 def player_lookup(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
-    site: Annotated[str, Query(description="The site the CMS posted the article under.")],
-    external_id: Annotated[str, Query(description="The CMS's own id of the article.")],
+    site: Annotated[
+        str,
+        Query(
+            description="The site the CMS posted the article under.",
+            json_schema_extra=SITE_SCHEMA,
+        ),
+    ],
+    external_id: Annotated[
+        str,
+        Query(description="The CMS's own id of the article.", json_schema_extra=EXTERNAL_ID_SCHEMA),
+    ],
 ) -> JSONResponse:
     """Find an article by site + external id, so a CMS need not store Loa's ids."""
-    if not SITE_RE.fullmatch(site):
-        raise ApiError(422, "invalid_input", "site: lowercase letters, digits, . _ -", field="site")
+    _check_site(site)
     if not EXTERNAL_ID_RE.fullmatch(external_id):
         raise ApiError(
             422, "invalid_input", "external_id: 1 to 200 printable characters", field="external_id"
@@ -144,21 +258,31 @@ def player_lookup(
     return _answer(player_state(request, row, storage))
 
 
-@router.get("/player/recent")
+@router.get(
+    "/player/recent",
+    operation_id="recent_player_articles",
+    responses={
+        200: {
+            "description": "The latest articles, newest first.",
+            "content": {"application/json": {"schema": _RECENT_SCHEMA}},
+            "headers": _NO_STORE_HEADER,
+        },
+        **responses(422),
+    },
+)
 def recent_articles(
     request: Request,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    site: Annotated[str | None, Query(description="Only this site's articles.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="How many (1-100).")] = 20,
+    site: Annotated[
+        str | None,
+        Query(description="Only this site's articles.", json_schema_extra=SITE_SCHEMA),
+    ] = None,
 ) -> JSONResponse:
     """The most recently posted articles with their status (for the demo page)."""
     query = select(Article).order_by(Article.created_at.desc()).limit(limit)
     if site is not None:
-        if not SITE_RE.fullmatch(site):
-            raise ApiError(
-                422, "invalid_input", "site: lowercase letters, digits, . _ -", field="site"
-            )
-        query = query.where(Article.site == site)
+        query = query.where(Article.site == _check_site(site))
     items = []
     for row in session.scalars(query):
         created = as_utc(row.created_at)
@@ -180,36 +304,80 @@ def recent_articles(
     return _answer({"articles": items})
 
 
-@router.get("/clips/{key:path}")
+@router.get(
+    "/clips/{key:path}",
+    response_class=Response,
+    operation_id="get_segment_clip",
+    responses={**FILE_RESPONSES, **responses(404, 416, 422)},
+)
 def segment_clip(
-    key: str,
+    key: ClipKey,
+    request: Request,
     storage: StorageDep,
-    pause_ms: Annotated[int, Query(ge=0, le=5000)] = 0,
+    pause_ms: Annotated[
+        int, Query(ge=0, le=MAX_PAUSE_MS, description="Silence after the segment (ms).")
+    ] = 0,
 ) -> Response:
     """One synthesized segment followed by its pause, as it sits in the final file. The key is
-    content-addressed (engine, voice, spoken text), so the answer never changes."""
+    content-addressed (engine, voice, spoken text), so the answer never changes: it is made
+    once per pause and kept next to the cache, then served with byte ranges."""
     if not CLIP_RE.fullmatch(key):
         raise ApiError(404, "not_found", "unknown clip", field="key")
     try:
         check_key(key)
     except ValueError:
         raise ApiError(404, "not_found", "unknown clip", field="key") from None
-    data = storage.read(key)
-    if not data:
+    served_key = clip_with_pause_key(key, pause_ms)
+    path = storage.local_path(served_key)
+    if path is None:
+        data = storage.read(key)
+        if not data:
+            raise ApiError(404, "not_found", "unknown clip", field="key")
+        try:
+            body = clip_with_pause(data, pause_ms)
+        except ValueError:
+            raise ApiError(404, "not_found", "damaged clip", field="key") from None
+        storage.write(served_key, body, durable=False)  # rebuilt from the cache if lost
+        path = storage.local_path(served_key)
+    if path is None:  # a store without local files
         raise ApiError(404, "not_found", "unknown clip", field="key")
+    etag = f'"{key.rsplit("/", 1)[-1][:20]}-{pause_ms}"'
+    return _serve(request, path, etag, key.rsplit("/", 1)[-1], IMMUTABLE)
+
+
+def _serve(
+    request: Request,
+    path: PathLike,
+    etag: str,
+    filename: str,
+    cache: str,
+    disposition: str = "inline",
+) -> Response:
     try:
-        body = clip_with_pause(data, pause_ms)
-    except ValueError:
-        raise ApiError(404, "not_found", "damaged clip", field="key") from None
-    return Response(
-        body,
+        stat = os.stat(path)
+    except FileNotFoundError:  # removed between the lookup and here
+        raise ApiError(404, "not_found", "no such file", field="id") from None
+    return serve_file(
+        request,
+        path,
+        stat,
+        etag=etag,
         media_type="audio/mpeg",
-        headers={"Cache-Control": IMMUTABLE, "ETag": f'"{key.rsplit("/", 1)[-1][:20]}-{pause_ms}"'},
+        filename=filename,
+        headers={"Cache-Control": cache},
+        content_disposition_type=disposition,
     )
 
 
-@router.get("/player/articles/{article_id}/download.mp3", response_class=FileResponse)
-def download_audio(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
+@router.get(
+    "/player/articles/{article_id}/download.mp3",
+    response_class=Response,
+    operation_id="download_article_audio",
+    responses={**FILE_RESPONSES, **responses(404, 409, 416)},
+)
+def download_audio(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> Response:
     """The finished MP3 as an attachment (the ``download`` attribute of a link is ignored
     across origins)."""
     if not ID_RE.fullmatch(article_id):
@@ -226,11 +394,14 @@ def download_audio(article_id: ArticleId, session: SessionDep, storage: StorageD
             field="id",
             headers={"Retry-After": str(RETRY_SECONDS)},
         )
-    return FileResponse(
+    etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+    return _serve(
+        request,
         path,
-        media_type="audio/mpeg",
-        filename=_filename(row.title, row.id),
-        headers={"Cache-Control": "public, max-age=60, must-revalidate"},
+        etag,
+        _filename(row.title, row.id),
+        "public, max-age=60, must-revalidate",
+        disposition="attachment",
     )
 
 

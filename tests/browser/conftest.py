@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
@@ -68,13 +68,13 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def google() -> Iterator[FakeGoogleTTS]:
     with FakeGoogleTTS(mode="ok") as fake:
         yield fake
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def loa(
     browser: Any, tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS
 ) -> Iterator[Stack]:
@@ -85,7 +85,7 @@ def loa(
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site() -> Iterator[HostSite]:
     with HostSite() as host:
         yield host
@@ -115,7 +115,7 @@ def console() -> Iterator[ConsoleLog]:
     assert log.errors == [], f"console errors: {log.errors}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS

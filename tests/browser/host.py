@@ -26,8 +26,7 @@ class HostSite:
     @property
     def origin(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_port}"  # bound to 127.0.0.1 in start()
 
     def add(self, path: str, page: str) -> str:
         self.pages[path] = page

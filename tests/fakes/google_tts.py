@@ -264,8 +264,7 @@ class FakeGoogleTTS:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("server not started")
-        host, port = self._server.socket.getsockname()[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_port}"  # bound to 127.0.0.1 in start()
 
     def start(self) -> FakeGoogleTTS:
         self._server = _Server(("127.0.0.1", 0), _Handler)

@@ -160,7 +160,7 @@ def nginx_in_front(tmp: Path, api_port: int, audio_dir: Path) -> Iterator[str]:
         conf = "user root;\n" + conf
     path = tmp / "nginx.conf"
     path.write_text(conf)
-    log = open(tmp / "nginx.log", "ab")  # noqa: SIM115 - kept open for the process
+    log = open(tmp / "nginx.log", "ab")
     proc = subprocess.Popen(
         [nginx, "-c", str(path), "-p", str(tmp), "-g", "daemon off;"],
         stdout=log, stderr=subprocess.STDOUT,

@@ -44,7 +44,7 @@ class Stack:
 
     def start_worker(self, name: str = "worker", **extra_env: str) -> subprocess.Popen:
         env = dict(self.env, **extra_env)
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
+        log = open(self.log_dir / f"{name}.log", "ab")
         cmd = [
             sys.executable,
             "-m",
@@ -137,7 +137,7 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
         port = free_port()
         env["PORT"] = str(port)  # links in answers are built from the bind address (LOA_PUBLIC_URL)
         s = Stack(f"http://127.0.0.1:{port}", data_dir, database_url, redis_url, env, log_dir)
-        api_log = open(log_dir / "api.log", "ab")  # noqa: SIM115 - kept open for the process
+        api_log = open(log_dir / "api.log", "ab")
         s.procs["api"] = subprocess.Popen(
             [
                 sys.executable,
@@ -154,7 +154,12 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
             stdout=api_log,
             stderr=subprocess.STDOUT,
         )
-        stack.callback(lambda: [stop_process(p) for p in list(s.procs.values())])
+
+        def stop_all() -> None:
+            for proc in list(s.procs.values()):
+                stop_process(proc)
+
+        stack.callback(stop_all)
         s.start_worker()
         _wait_http(s.base_url + "/healthz", s.procs["api"], 30, s)
         s.wait_for_worker()

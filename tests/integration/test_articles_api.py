@@ -19,7 +19,7 @@ ARTICLE = (
 )
 
 
-def post(stack: Stack, payload: dict, auth: bool = True):  # type: ignore[no-untyped-def]
+def post(stack: Stack, payload: dict, auth: bool = True):
     with stack.client(auth=auth) as c:
         return c.post("/v1/articles", json=payload)
 

@@ -41,7 +41,7 @@ def start_api(tmp: Path, redis_url: str, **env: str) -> tuple[subprocess.Popen[b
         os.environ, LOA_DATA_DIR=str(data_dir), DATABASE_URL=database_url, REDIS_URL=redis_url,
         LOA_API_KEYS=API_KEY, LOA_ENGINE="fake", **env,
     )  # fmt: skip
-    log = open(tmp / "api.log", "ab")  # noqa: SIM115 - kept open for the process
+    log = open(tmp / "api.log", "ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "service.server", "--port", str(port)],
         env=full_env, stdout=log, stderr=subprocess.STDOUT,

@@ -184,3 +184,37 @@ def test_embed_page(loa: Stack) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert f'data-article="{article_id}"' in r.text and "/player.js" in r.text
     assert "x-frame-options" not in r.headers  # CMSs frame it
+
+
+def test_download_and_clips_answer_byte_ranges_as_rfc_9110_says(loa: Stack) -> None:
+    article = post(loa, TEXT, f"ranges-{uuid.uuid4().hex[:6]}")
+    loa.wait_ready(article["id"])
+    with loa.client(auth=False) as c:
+        download = c.get(f"/v1/player/articles/{article['id']}").json()["download"]
+        whole = c.get(download)
+        assert whole.status_code == 200 and whole.headers["accept-ranges"] == "bytes"
+        assert "attachment" in whole.headers["content-disposition"]
+        # an invalid range is ignored (Starlette's FileResponse alone answers 400)
+        invalid = c.get(download, headers={"Range": "bytes=5-1"})
+        assert invalid.status_code == 200 and invalid.content == whole.content
+        part = c.get(download, headers={"Range": "bytes=5-14"})
+        assert part.status_code == 206 and part.content == whole.content[5:15]
+        assert part.headers["content-range"] == f"bytes 5-14/{len(whole.content)}"
+        past = c.get(download, headers={"Range": f"bytes={len(whole.content)}-"})
+        assert past.status_code == 416
+        assert past.headers["content-range"] == f"bytes */{len(whole.content)}"
+        assert past.json()["error"]["code"] == "range_not_satisfiable"
+        again = c.get(download, headers={"If-None-Match": whole.headers["etag"]})
+        assert again.status_code == 304
+
+        cached = next((loa.data_dir / "audio" / "cache").rglob("*.mp3"))
+        key = cached.relative_to(loa.data_dir / "audio").as_posix()
+        clip = c.get(f"/v1/clips/{key}", params={"pause_ms": 250})
+        assert clip.status_code == 200 and clip.headers["cache-control"].endswith("immutable")
+        quiet = c.get(f"/v1/clips/{key}", params={"pause_ms": 0})
+        assert len(clip.content) > len(quiet.content) > 0
+        assert clip.content.startswith(quiet.content)
+        ignored = c.get(f"/v1/clips/{key}", params={"pause_ms": 250}, headers={"Range": "x=1-"})
+        assert ignored.status_code == 200 and ignored.content == clip.content
+        tail = c.get(f"/v1/clips/{key}", params={"pause_ms": 250}, headers={"Range": "bytes=-7"})
+        assert tail.status_code == 206 and tail.content == clip.content[-7:]

@@ -21,7 +21,7 @@ def compose() -> dict:
 
 
 def setting_env_names() -> set[str]:
-    names = set()
+    names: set[str] = set()
     for name, field in Settings.model_fields.items():
         alias = field.validation_alias
         if alias is not None and hasattr(alias, "choices"):

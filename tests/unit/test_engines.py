@@ -209,7 +209,7 @@ def test_gtts_probe_is_cached(google):
     assert engine.available()  # still the cached verdict
     engine.probe_ttl = 0
     assert engine.available() is False
-    assert "500" in engine.last_error
+    assert engine.last_error is not None and "500" in engine.last_error
 
 
 def test_gtts_probe_fails_fast_on_closed_port():
@@ -217,7 +217,7 @@ def test_gtts_probe_fails_fast_on_closed_port():
     started = time.monotonic()
     assert engine.available() is False
     assert time.monotonic() - started < 1.0
-    assert "refused" in engine.last_error.lower()
+    assert engine.last_error is not None and "refused" in engine.last_error.lower()
 
 
 # --- registry -----------------------------------------------------------------------------------
@@ -235,7 +235,8 @@ def test_registry_builds_and_caches(tmp_path):
         engine = get_engine(name, settings)
         assert engine.name == name
         assert get_engine(name, settings) is engine
-    assert get_engine("gtts", settings).base_url == settings.gtts_url
+    google = get_engine("gtts", settings)
+    assert isinstance(google, GttsEngine) and google.base_url == settings.gtts_url
     with pytest.raises(ValueError):
         get_engine("festival", settings)
     chosen = choose(settings, choice="fake")
@@ -259,7 +260,7 @@ def test_auto_falls_back_to_espeak_within_seconds(tmp_path, mode):
         engine, reason = chosen.engine, chosen.note
         elapsed = time.monotonic() - started
     assert engine.name == "espeak"
-    assert reason.startswith("google unreachable: ")
+    assert reason is not None and reason.startswith("google unreachable: ")
     assert elapsed < 2.0
 
 
@@ -310,7 +311,8 @@ def test_auto_takes_espeak_for_a_voice_google_does_not_offer_without_probing(tmp
     assert (chosen.engine.name, chosen.voice) == ("espeak", "vi-vn-x-south")
     assert chosen.note and "vi-vn-x-south" in chosen.note
     # no probe was made: the verdict on Google is still unknown
-    assert get_engine("gtts", settings).last_error is None
+    google = get_engine("gtts", settings)
+    assert isinstance(google, GttsEngine) and google.last_error is None
 
 
 def test_an_explicit_engine_keeps_only_voices_it_offers(tmp_path):

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from loa.audio import mp3
 from loa.audio.assemble import assemble
+from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip, silence
 from loa.audio.gain import STEP_DB, apply_steps, choose_steps, coded_gains, normalize, step_range
 from loa.audio.limiter import finish_pcm16, limit, limit_pcm16
 from loa.audio.loudness import Loudness, measure_mp3, measure_pcm
-from loa.engines.base import AudioClip
 from loa.engines.espeak import espeak_library
 from tests.fakes.audio import (
     crc_protected,

@@ -61,7 +61,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def _forget_engines():  # type: ignore[no-untyped-def]
+def _forget_engines():
     yield
     registry.clear_engine_cache()
 

@@ -32,7 +32,7 @@ SENTENCES = st.lists(
 )
 
 
-def run(paragraphs: list[list[str]], stop_after: int | None = None):  # type: ignore[no-untyped-def]
+def run(paragraphs: list[list[str]], stop_after: int | None = None):
     settings = Settings()
     engine = FakeEngine(ms_per_char=20)
     storage = MemoryStorage()
@@ -78,7 +78,9 @@ def test_progressive_timings_and_bytes_are_the_final_files(paragraphs: list[list
 
 def test_pauses_follow_sentences_and_paragraphs_and_the_last_has_none() -> None:
     _, storage, segments, _, _, _ = run([["Một câu.", "Hai câu."], ["Đoạn mới."]])
-    items = read_progress(storage, "a" * 32, 1)["segments"]  # type: ignore[index]
+    progress = read_progress(storage, "a" * 32, 1)
+    assert progress is not None
+    items = progress["segments"]
     assert [s["pause_ms"] for s in items] == [250, 600, 0]
 
 

@@ -38,6 +38,7 @@ def setup(**settings: float) -> tuple[Supervisor, Clock, list[FakeProc], list[st
         procs.append(FakeProc())
         return cast("subprocess.Popen[bytes]", procs[-1])
 
+    # the ignore: numeric overrides by field name (the fields are int and float; pydantic checks)
     sup = Supervisor(Settings(**settings), restarted.append, clock=clock)  # type: ignore[arg-type]
     sup.add("worker", start)
     return sup, clock, procs, restarted
