@@ -98,16 +98,27 @@ def put_lexicon(
     )
 
 
-@router.get("/{site}/voice", response_model=SiteVoicePublic)
-def get_voice(site: str, session: SessionDep) -> SiteVoicePublic:
+@router.get(
+    "/{site}/voice",
+    response_model=SiteVoicePublic,
+    operation_id="get_site_voice",
+    responses=responses(422),
+)
+def get_voice(site: SitePath, session: SessionDep) -> SiteVoicePublic:
     row = session.get(SiteVoice, _check_site(site))
     if row is None:
         return SiteVoicePublic(site=site)
     return SiteVoicePublic(site=site, engine=row.engine, voice=row.voice)
 
 
-@router.put("/{site}/voice", response_model=SiteVoicePublic, dependencies=[WriteAccess])
-def put_voice(site: str, body: SiteVoiceBody, session: SessionDep) -> SiteVoicePublic:
+@router.put(
+    "/{site}/voice",
+    response_model=SiteVoicePublic,
+    dependencies=[WriteAccess],
+    operation_id="put_site_voice",
+    responses=responses(*WRITE_ERRORS),
+)
+def put_voice(site: SitePath, body: SiteVoiceBody, session: SessionDep) -> SiteVoicePublic:
     """Set the site's default engine and voice (for articles made from now on)."""
     row = session.get(SiteVoice, _check_site(site))
     if row is None:

@@ -526,6 +526,7 @@ def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFac
         "DELETE /v1/articles/{article_id}",
         "POST /v1/articles",
         "PUT /v1/sites/{site}/lexicon",
+        "PUT /v1/sites/{site}/voice",
     ]
 
 
