@@ -133,6 +133,11 @@ def _voice_enum(schema: dict[str, Any]) -> None:
     _replace_schema(_nullable({"enum": list(known_voices())}))(schema)
 
 
+def _engine_enum(schema: dict[str, Any]) -> None:
+    """The engine names in the schema are the registry's (and "auto")."""
+    _replace_schema(_nullable({"enum": [AUTO, *engine_names()]}))(schema)
+
+
 #: Exactly one of text | html, or url alone (then the worker fetches the page).
 _ONE_SOURCE: list[JsonValue] = [
     {"required": ["text"], "properties": {"text": {"type": "string"}, "html": {"type": "null"}}},
@@ -182,7 +187,9 @@ class ArticleCreate(BaseModel):
         json_schema_extra=_voice_enum,
     )
     engine: str | None = Field(
-        default=None, description="auto or an engine name (default: the site's, else LOA_ENGINE)."
+        default=None,
+        description="auto or an engine name (default: the site's, else LOA_ENGINE).",
+        json_schema_extra=_engine_enum,
     )
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
@@ -240,8 +247,8 @@ class SiteVoiceBody(BaseModel):
     """A site's default engine and voice; a post's own ``engine``/``voice`` wins."""
 
     model_config = ConfigDict(extra="forbid")
-    engine: str | None = None
-    voice: str | None = Field(default=None, max_length=50)
+    engine: str | None = Field(default=None, json_schema_extra=_engine_enum)
+    voice: str | None = Field(default=None, max_length=50, json_schema_extra=_voice_enum)
 
     @field_validator("engine")
     @classmethod
