@@ -16,13 +16,14 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from loa import sites
 from loa.storage.base import Storage
 from loa.storage.keys import article_prefix
 from loa.storage.models import Article
@@ -57,6 +58,9 @@ class Submission:
     voice: str | None
     captions: bool
     engine: str | None = None  # an engine name or "auto"; None: the site's, else LOA_ENGINE
+    # False: a draft (rendered, kept out of feeds and playlists); None: as it is (new: True).
+    # Not part of the content: publishing a draft changes no audio.
+    published: bool | None = None
 
     def content_hash(self) -> str:
         """What decides "the same content": a re-post with this hash changes nothing."""
@@ -105,11 +109,19 @@ def _find_existing(session: Session, sub: Submission, digest: str) -> Article | 
     ).first()
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment in UTC; a naive one is taken as UTC already (never as this machine's time)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _content_values(sub: Submission, digest: str) -> dict[str, object]:
     return {
         "title": (sub.title or "").strip(),
         "author": sub.author,
-        "published_at": sub.published_at,
+        # stored in UTC: SQLite keeps no offset, so 08:30+07:00 would come back as 08:30 UTC
+        "published_at": _utc(sub.published_at),
         "url": sub.url,
         "source_kind": sub.source_kind,
         "source": sub.source,
@@ -131,9 +143,13 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
         existing = _find_existing(session, sub, digest)
         if existing is not None:
             if existing.content_hash == digest and existing.status != "failed":
+                _set_published(session, existing, sub.published)
                 session.commit()  # end the read transaction
                 return SubmitResult(existing, changed=False)
-            if not _revise(session, existing.id, _content_values(sub, digest)):
+            values = _content_values(sub, digest)
+            if sub.published is not None:
+                values["published"] = sub.published
+            if not _revise(session, existing.id, values):
                 session.rollback()  # deleted since we looked: post it afresh
                 continue
             # read the row back inside the transaction that holds the write (SQLite's write
@@ -146,6 +162,7 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
             site=sub.site,
             external_id=sub.external_id,
             revision=1,
+            published=sub.published is not False,
             **_content_values(sub, digest),
             **_FRESH_JOB_STATE,
         )
@@ -158,6 +175,14 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
             continue
         return SubmitResult(row, changed=True)
     raise RuntimeError(f"could not store article {sub.site}/{sub.external_id}: too many races")
+
+
+def _set_published(session: Session, article: Article, published: bool | None) -> None:
+    """Publish a draft or take an article back to draft, without a new revision."""
+    if published is None or article.published == published:
+        return
+    article.published = published
+    sites.touch(session, article.site)
 
 
 def _revise(session: Session, article_id: str, values: dict[str, object]) -> bool:
@@ -200,6 +225,7 @@ def delete(session: Session, storage: Storage, article: Article) -> None:
 
     The row goes first: a job still writing this article then finds it gone when it tries to
     record its result, and removes what it wrote (see ``loa.jobs``)."""
+    sites.forget_article(session, article)
     session.delete(article)
     session.commit()
     storage.delete_prefix(article_prefix(article.id))

@@ -153,6 +153,16 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="Longest wait before restarting a crashed process."
     )
 
+    replaced_audio_retention_hours: float = Field(
+        default=72.0,
+        ge=0,
+        description="Hours a replaced revision's immutable audio URL keeps serving its bytes.",
+    )
+    site_playlist_size: int = Field(
+        default=20, gt=0, le=500, description="Articles in a site's playlist."
+    )
+    feed_max_items: int = Field(default=500, gt=0, description="Items in a site's feed.")
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, v: Path) -> Path:

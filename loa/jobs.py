@@ -20,7 +20,7 @@ from typing import Any, cast
 import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
 
-from loa import progress
+from loa import progress, sites
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.base import Engine
@@ -29,7 +29,7 @@ from loa.errors import EngineRejected, EngineUnavailable, InputError
 from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
 from loa.online.guard import GuardedEngine
-from loa.online.machinery import ONLINE_ENGINES, is_healthy, machinery_for
+from loa.online.machinery import is_healthy, machinery_for
 from loa.online.parallel import SynthesisOptions
 from loa.online.redis_client import redis_for
 from loa.pipeline import RenderedArticle, Tags, load_article, render_article
@@ -217,6 +217,8 @@ class _Job:
     engine: str | None  # the post's engine, else the site's; None: LOA_ENGINE
     tags: Tags
     previous_revision: int | None
+    intro: str | None = None  # the site's, spoken before and after the article
+    outro: str | None = None
 
 
 def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
@@ -226,6 +228,9 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
             raise Superseded(article_id)
         published = row.published_at
         site_voice = s.get(SiteVoice, row.site)
+        site = sites.get_site(s, row.site)
+        meta = sites.meta_of(site) if site is not None else None
+        cover = sites.artwork_of(s, row.site)
         return _Job(
             source_kind=row.source_kind,
             source=row.source,
@@ -237,11 +242,15 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
             engine=row.engine_choice or (site_voice.engine if site_voice else None),
             tags=Tags(
                 title=row.title or None,
-                artist=row.author or row.site,
-                album=row.site,
+                artist=row.author or (meta.author if meta else None) or row.site,
+                album=meta.title if meta else row.site,
                 date=published.date().isoformat() if published else None,
+                cover=cover.data,
+                cover_type=cover.content_type,
             ),
             previous_revision=row.audio_revision,
+            intro=meta.intro if meta else None,
+            outro=meta.outro if meta else None,
         )
 
 
@@ -343,6 +352,8 @@ def _process(
                 lexicon=lexicon,
                 captions=job.captions,
                 tags=job.tags,
+                intro=job.intro,
+                outro=job.outro,
                 on_prepared=prepared,
                 on_progress=on_segment,
                 synthesis=options,
@@ -373,8 +384,6 @@ def _process(
     rendered.counters = counters.as_dict()
     rendered.upgrade_pending = upgrade_possible(settings, selection, job.voice)
     _store(settings, storage, article_id, revision, key, rendered)
-    if job.previous_revision and job.previous_revision != revision:
-        _delete_older_audio(storage, article_id, job.previous_revision)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
         article_id,
@@ -451,10 +460,12 @@ def _store(
     re-posted meanwhile: leave no orphan audio (and no empty folder) behind, and end quietly
     (``Superseded``)."""
     try:
-        _finish(settings, article_id, revision, key, rendered)
+        expired = _finish(settings, article_id, revision, key, rendered)
     except Superseded:
         _discard(settings, storage, article_id, key)
         raise
+    for old_key in expired:  # replaced revisions past LOA_REPLACED_AUDIO_RETENTION_HOURS
+        storage.delete(old_key)
 
 
 def _quit_if_gone(
@@ -484,41 +495,46 @@ def _discard(settings: Settings, storage: Storage, article_id: str, key: str) ->
         storage.delete(key)
 
 
-def _delete_older_audio(storage: Storage, article_id: str, previous_revision: int) -> None:
-    """Delete audio older than the previous revision's. The previous file itself is kept for
-    one more revision: a listener who fetched its URL moments ago may still be streaming it."""
-    for old in range(previous_revision - 1, 0, -1):
-        key = article_audio_key(article_id, old)
-        upgraded = [upgraded_audio_key(article_id, old, name) for name in ONLINE_ENGINES]
-        if not storage.exists(key) and not any(storage.exists(k) for k in upgraded):
-            break  # older ones were deleted by earlier revisions
-        for each in (key, *upgraded):
-            storage.delete(each)
-
-
 def _finish(
     settings: Settings, article_id: str, revision: int, key: str, rendered: RenderedArticle
-) -> None:
-    """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered."""
-    _update(
-        settings,
-        article_id,
-        revision,
-        status="ready",
-        error=None,
-        duration=round(rendered.duration, 3),
-        audio_key=key,
-        audio_revision=revision,
-        audio_bytes=rendered.size,
-        playlist=rendered.playlist,
-        segments_done=len(rendered.segments),
-        upgrade_pending=rendered.upgrade_pending,
-        segments_cached=rendered.counters.get("from_cache", 0),
-        online_requests=rendered.counters.get("requests", 0),
-        online_retries=rendered.counters.get("retries", 0),
-        lease_until=None,
-        ready_at=now(),
-    )
+) -> list[str]:
+    """Mark ready: a conditional UPDATE ... WHERE revision = the revision rendered; in the
+    same transaction the file gets its immutable address (``loa.sites.record_audio``).
+    Returns the keys of replaced audio whose retention has passed, to delete."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        result = s.execute(
+            update(Article)
+            .where(Article.id == article_id, Article.revision == revision)
+            .values(
+                status="ready",
+                error=None,
+                duration=round(rendered.duration, 3),
+                audio_key=key,
+                audio_revision=revision,
+                audio_bytes=rendered.size,
+                playlist=rendered.playlist,
+                segments_done=len(rendered.segments),
+                upgrade_pending=rendered.upgrade_pending,
+                segments_cached=rendered.counters.get("from_cache", 0),
+                online_requests=rendered.counters.get("requests", 0),
+                online_retries=rendered.counters.get("retries", 0),
+                lease_until=None,
+                ready_at=now(),
+            )
+        )
+        if _rowcount(result) != 1:
+            raise Superseded(article_id)
+        return sites.record_audio(
+            s,
+            article_id=article_id,
+            revision=revision,
+            key=key,
+            address=rendered.address,
+            size=rendered.size,
+            duration=rendered.duration,
+            playlist=rendered.playlist,
+            retention_hours=settings.replaced_audio_retention_hours,
+        )
 
 
 def find_stale_work(
@@ -612,8 +628,11 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
         lexicon=_site_lexicon(settings, job.site),
         captions=job.captions,
         tags=job.tags,
+        intro=job.intro,
+        outro=job.outro,
         synthesis=options,
     )
+    expired: list[str] = []
     with session_scope(settings.sqlalchemy_url) as s:
         result = s.execute(
             update(Article)
@@ -643,9 +662,23 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
             )
         )
         upgraded = _rowcount(result) == 1
+        if upgraded:  # the upgraded file gets its immutable address; the offline one is replaced
+            expired = sites.record_audio(
+                s,
+                article_id=article_id,
+                revision=revision,
+                key=key,
+                address=rendered.address,
+                size=rendered.size,
+                duration=rendered.duration,
+                playlist=rendered.playlist,
+                retention_hours=settings.replaced_audio_retention_hours,
+            )
     if not upgraded:
         _discard(settings, storage, article_id, key)
         return JobResult("skipped", "article changed meanwhile")
-    # the offline file stays one revision's grace like any previous audio, then goes with it
+    for old_key in expired:  # replaced files past LOA_REPLACED_AUDIO_RETENTION_HOURS
+        storage.delete(old_key)
+    # the offline file is kept LOA_REPLACED_AUDIO_RETENTION_HOURS like any replaced audio
     logger.info("article %s upgraded to %s", article_id, selection.engine.name)
     return JobResult("ready", "upgraded")

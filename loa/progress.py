@@ -23,9 +23,9 @@ from loa.audio.clip import AudioFormat
 from loa.audio.encode import frame_seconds, silence
 from loa.config import Settings
 from loa.engines.base import Engine
+from loa.engines.cache import clip_key
 from loa.pipeline import pause_seconds
 from loa.storage.base import Storage
-from loa.storage.keys import segment_cache_key
 from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class Recorder:
 
     def _add(self, i: int) -> bool:
         seg = self.segments[i]
-        key = segment_cache_key(self.engine.name, self.voice, seg.text)
+        key = clip_key(self.engine, self.voice, seg.text)  # as the pipeline caches it
         data = self.storage.read(key)
         if not data:
             return False

@@ -16,7 +16,7 @@ from service import openapi
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
-from service.routes import articles, health, player, public, sites
+from service.routes import articles, health, player, public, publishing, sites
 from service.routes import metrics as metrics_route
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(sites.router)
+    app.include_router(publishing.router)
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(player.router)

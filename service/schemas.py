@@ -194,6 +194,11 @@ class ArticleCreate(BaseModel):
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
     )
+    published: bool | None = Field(
+        default=None,
+        description="false: a draft, rendered but kept out of the site's feed and playlists "
+        "until re-posted with true (default: true for a new article, unchanged on a re-post).",
+    )
 
     @field_validator("voice")
     @classmethod
@@ -288,6 +293,7 @@ class ArticlePublic(BaseModel):
     synthesis: SynthesisCounters | None = Field(
         default=None, description="Of the last rendering: segments from cache, requests, retries."
     )
+    published: bool = Field(default=True, description="false: a draft, out of feeds/playlists.")
     created_at: datetime
     updated_at: datetime
     links: ArticleLinks
@@ -379,3 +385,155 @@ class ErrorDetail(BaseModel):
 class ErrorResponse(BaseModel):
     error: ErrorBody
     errors: list[ErrorDetail] | None = None
+
+
+class SiteLinks(BaseModel):
+    feed: str
+    playlist_json: str
+    playlist_m3u8: str
+    artwork: str
+
+
+class SitePublic(BaseModel):
+    """A site's publishing metadata (as PUT, validated and NFC) and where it publishes."""
+
+    site: str
+    title: str
+    description: str
+    link: str
+    language: str
+    author: str | None
+    owner_name: str | None
+    owner_email: str | None
+    category: str
+    subcategory: str | None
+    explicit: bool
+    copyright: str | None
+    intro: str | None
+    outro: str | None
+    locked: bool
+    artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
+    updated_at: datetime
+    requeued: int | None = Field(
+        default=None, description="Articles made again because the intro or outro changed."
+    )
+    links: SiteLinks
+
+
+class SitePlaylistItem(BaseModel):
+    id: str
+    title: str
+    audio: str
+    bytes: int
+    duration: float
+    published: str
+    published_iso: str
+    transcript: str | None
+    link: str | None
+
+
+class SitePlaylistPublic(BaseModel):
+    site: str
+    count: int
+    duration: float
+    items: list[SitePlaylistItem]
+
+
+# --- a site's publishing metadata (loa.publishing.site.parse_site is the rule; this says it) ---
+
+#: What parse_site refuses anywhere in a value (XML 1.0 cannot carry most of it).
+_SITE_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF]
+_SITE_CHAR = f"[^{_char_class(_SITE_CONTROLS)}]"
+_SITE_SOLID = f"[^{_char_class(sorted({*_SITE_CONTROLS, *WHITESPACE}))}]"
+#: A required text value: no control character, not blank.
+SITE_TEXT_PATTERN = f"^{_SITE_CHAR}*{_SITE_SOLID}{_SITE_CHAR}*$"
+#: An optional text value: no control character (blank means "none").
+SITE_OPTIONAL_PATTERN = f"^{_SITE_CHAR}*$"
+_WS = _char_class(WHITESPACE)
+_URL_CHAR = f"[^{_char_class(sorted({*_SITE_CONTROLS, *WHITESPACE}))}]"
+#: An http(s) URL with a host, no whitespace inside (whitespace around it is stripped).
+_HOST_START = f"[^/?#{_char_class(sorted({*_SITE_CONTROLS, *WHITESPACE}))}]"
+SITE_LINK_PATTERN = f"^[{_WS}]*[hH][tT][tT][pP][sS]?://{_HOST_START}{_URL_CHAR}*[{_WS}]*$"
+_NOT_AT = f"[^@{_WS}{_char_class(_SITE_CONTROLS)}]"
+#: blank means "none"
+SITE_EMAIL_PATTERN = f"^[{_WS}]*({_NOT_AT}+@{_NOT_AT}+[.]{_NOT_AT}+)?[{_WS}]*$"
+SITE_LANGUAGE_PATTERN = f"^[{_WS}]*([a-z]{{2,3}}(-[A-Za-z0-9]{{2,8}})*)?[{_WS}]*$"
+
+
+def _site_categories() -> list[JsonValue]:
+    """One branch per Apple category: its subcategories (or none)."""
+    from loa.publishing.site import apple_categories
+
+    branches: list[JsonValue] = []
+    for category, subs in sorted(apple_categories().items()):
+        sub: dict[str, JsonValue] = (
+            {"anyOf": [{"type": "string", "enum": list[JsonValue](sorted(subs))}, {"type": "null"}]}
+            if subs
+            else {"type": "null"}
+        )
+        branch: dict[str, JsonValue] = {
+            "properties": {"category": {"const": category}, "subcategory": sub},
+            "required": ["category"],
+        }
+        branches.append(branch)
+    news: list[JsonValue] = [*sorted(apple_categories()["News"])]
+    branches.append(  # no category (absent or null): News
+        {
+            "properties": {
+                "category": {"type": "null"},
+                "subcategory": {"anyOf": [{"type": "string", "enum": news}, {"type": "null"}]},
+            },
+        }
+    )
+    return branches
+
+
+def _site_text(limit: int, *, required: bool = False, **extra: Any) -> Any:
+    pattern = SITE_TEXT_PATTERN if required else SITE_OPTIONAL_PATTERN
+    string = {"type": "string", "maxLength": limit, "pattern": pattern}
+    return Field(
+        default=... if required else None,
+        json_schema_extra=_replace_schema(string if required else _nullable(string)),
+        **extra,
+    )
+
+
+class SiteUpdate(BaseModel):
+    """A site's publishing metadata (PUT replaces it whole). Apple's limits: the description at
+    most 4,000 bytes of UTF-8 (its maxLength counts characters; longer byte counts are refused
+    with 422), other values 255 characters; the category from Apple's list, with one of its
+    subcategories."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"anyOf": _site_categories()}
+    )
+
+    title: str = _site_text(255, required=True)
+    description: str = _site_text(4000, required=True)
+    link: str = Field(
+        json_schema_extra=_replace_schema(
+            {"type": "string", "maxLength": 2000, "pattern": SITE_LINK_PATTERN}
+        )
+    )
+    language: str | None = Field(
+        default=None,
+        description="RSS language tag (default vi).",
+        json_schema_extra=_replace_schema(
+            _nullable({"maxLength": 35, "pattern": SITE_LANGUAGE_PATTERN})
+        ),
+    )
+    author: str | None = _site_text(255)
+    owner_name: str | None = _site_text(255)
+    owner_email: str | None = Field(
+        default=None,
+        json_schema_extra=_replace_schema(
+            _nullable({"maxLength": 255, "pattern": SITE_EMAIL_PATTERN})
+        ),
+    )
+    category: str | None = Field(default=None, description="Apple's category (default News).")
+    subcategory: str | None = None
+    explicit: bool = False
+    copyright: str | None = _site_text(255)
+    intro: str | None = _site_text(1000, description="Spoken before every article.")
+    outro: str | None = _site_text(1000, description="Spoken after every article.")
+    locked: bool = Field(default=False, description="podcast:locked")

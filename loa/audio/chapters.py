@@ -38,6 +38,21 @@ def chapter_title(paragraph: str, limit: int = TITLE_CHARS) -> str:
     return cut + "…"
 
 
+MAX_CHAPTERS = 255  # a CTOC frame counts its entries in one byte
+
+
+def merge_chapters(ordered: Sequence[Chapter], limit: int = MAX_CHAPTERS) -> list[Chapter]:
+    """At most ``limit`` chapters: runs of consecutive ones merged (each run titled by its
+    first), so a very long article keeps a table of contents."""
+    if len(ordered) <= limit:
+        return list(ordered)
+    size = -(-len(ordered) // limit)  # ceiling division
+    return [
+        Chapter(run[0].start, run[-1].end, run[0].title)
+        for run in (ordered[i : i + size] for i in range(0, len(ordered), size))
+    ]
+
+
 def add_chapters(data: bytes, chapters: Sequence[Chapter], toc_title: str = "") -> bytes:
     """``data`` with one CHAP frame per chapter and a top-level ordered CTOC listing them."""
     buffer = io.BytesIO(data)
@@ -47,7 +62,7 @@ def add_chapters(data: bytes, chapters: Sequence[Chapter], toc_title: str = "") 
         tags = ID3()
     tags.delall("CHAP")
     tags.delall("CTOC")
-    ordered = sorted(chapters, key=lambda c: c.start)
+    ordered = merge_chapters(sorted(chapters, key=lambda c: c.start))
     ids = [f"chp{index}" for index in range(len(ordered))]
     if ordered:
         sub_frames = [TIT2(encoding=ENCODING_UTF8, text=[toc_title])] if toc_title else []

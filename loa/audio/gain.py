@@ -168,7 +168,14 @@ def normalize(data: bytes, target_lufs: float, max_true_peak_dbtp: float) -> Gai
     ``max_true_peak_dbtp - target_lufs``), the result stays quieter than the target: limit the
     PCM before encoding (``loa.audio.limiter``) to avoid that.
     """
-    before = measure_mp3(data)
+    return normalize_measured(data, measure_mp3(data), target_lufs, max_true_peak_dbtp)
+
+
+def normalize_measured(
+    data: bytes, before: Loudness, target_lufs: float, max_true_peak_dbtp: float
+) -> GainResult:
+    """``normalize`` with the loudness already known (``loudness.combine_segments`` gives it
+    for an article from its clips' measurements, without decoding the joined MP3)."""
     steps = choose_steps(before, target_lufs, max_true_peak_dbtp, step_range(data))
     shift = steps * STEP_DB
     after = Loudness(

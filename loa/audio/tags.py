@@ -11,7 +11,19 @@ import datetime as dt
 import io
 import logging
 
-from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, ID3NoHeaderError
+from mutagen.id3 import (
+    APIC,
+    COMM,
+    ID3,
+    TALB,
+    TDRC,
+    TIT2,
+    TLAN,
+    TPE1,
+    TSSE,
+    ID3NoHeaderError,
+    PictureType,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +50,8 @@ def _frames(
     date: str | dt.date | dt.datetime | None,
     comment: str | None,
     tags: ID3,
+    cover: bytes | None = None,
+    cover_type: str = "image/png",
 ) -> ID3:
     tags.add(TIT2(encoding=ENCODING_UTF8, text=title))
     tags.add(TLAN(encoding=ENCODING_UTF8, text=LANGUAGE))
@@ -51,6 +65,16 @@ def _frames(
         tags.add(TDRC(encoding=ENCODING_UTF8, text=date_text))
     if comment:
         tags.add(COMM(encoding=ENCODING_UTF8, lang=LANGUAGE, desc="", text=comment))
+    if cover:  # the front cover podcast apps show (the site's artwork)
+        tags.add(
+            APIC(
+                encoding=ENCODING_UTF8,
+                mime=cover_type,
+                type=PictureType.COVER_FRONT,
+                desc="",
+                data=cover,
+            )
+        )
     return tags
 
 
@@ -67,9 +91,21 @@ def id3_tag(
     album: str | None = None,
     date: str | dt.date | dt.datetime | None = None,
     comment: str | None = None,
+    cover: bytes | None = None,
+    cover_type: str = "image/png",
 ) -> bytes:
-    """The ID3v2.4 tag alone (no padding), to write in front of untagged MP3 frames."""
-    tags = _frames(title=title, artist=artist, album=album, date=date, comment=comment, tags=ID3())
+    """The ID3v2.4 tag alone (no padding), to write in front of untagged MP3 frames.
+    ``cover`` (PNG or JPEG bytes of ``cover_type``) becomes the front-cover picture (APIC)."""
+    tags = _frames(
+        title=title,
+        artist=artist,
+        album=album,
+        date=date,
+        comment=comment,
+        tags=ID3(),
+        cover=cover,
+        cover_type=cover_type,
+    )
     return _save(tags, io.BytesIO())
 
 
@@ -81,6 +117,8 @@ def tag_mp3(
     album: str | None = None,
     date: str | dt.date | dt.datetime | None = None,
     comment: str | None = None,
+    cover: bytes | None = None,
+    cover_type: str = "image/png",
 ) -> bytes:
     """``data`` with an ID3v2.4 tag in front (an existing ID3v2 tag is replaced).
 
@@ -92,5 +130,14 @@ def tag_mp3(
         tags.clear()
     except ID3NoHeaderError:
         tags = ID3()
-    _frames(title=title, artist=artist, album=album, date=date, comment=comment, tags=tags)
+    _frames(
+        title=title,
+        artist=artist,
+        album=album,
+        date=date,
+        comment=comment,
+        tags=tags,
+        cover=cover,
+        cover_type=cover_type,
+    )
     return _save(tags, buffer)

@@ -10,11 +10,24 @@ import json
 import logging
 
 from loa.audio.clip import AudioClip
-from loa.engines.base import TimedClip, WordTiming, words_of
+from loa.engines.base import Engine, TimedClip, WordTiming, words_of
 from loa.engines.clips import bare_clip
 from loa.storage.base import Storage
+from loa.storage.keys import segment_cache_key
 
 log = logging.getLogger(__name__)
+
+
+def cache_name(engine: Engine) -> str:
+    """The engine's name in segment cache keys: with its finishing parameters when it finishes
+    PCM itself (espeak), so a changed loudness target never reuses clips made for another."""
+    finishing = str(getattr(engine, "finishing", "") or "")
+    return f"{engine.name}-{finishing}" if finishing else engine.name
+
+
+def clip_key(engine: Engine, voice: str, text: str) -> str:
+    """Where one segment's audio is cached."""
+    return segment_cache_key(cache_name(engine), voice, text)
 
 
 def words_key(key: str) -> str:

@@ -19,6 +19,7 @@ import espeakng_loader
 
 from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip
+from loa.audio.limiter import finish_pcm16
 from loa.errors import EngineRejected, EngineUnavailable
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,9 @@ class EspeakEngine:
 
     ``sample_rate`` is the MP3's rate (espeak speaks at 22050 Hz; LAME resamples when another
     rate is configured); ``bitrate_kbps`` its constant bitrate; ``rate_wpm`` the speech rate.
+    With ``loudness_lufs`` set, each segment's PCM is finished before LAME encodes it (fine
+    gain to that loudness, peaks limited for ``true_peak_dbtp``: ``loa.audio.limiter``), and
+    ``finishing`` names those parameters for the segment cache key.
     """
 
     name = "espeak"
@@ -169,12 +173,17 @@ class EspeakEngine:
         sample_rate: int = ESPEAK_SAMPLE_RATE,
         bitrate_kbps: int = 48,
         rate_wpm: int = DEFAULT_RATE_WPM,
+        loudness_lufs: float | None = None,
+        true_peak_dbtp: float = -1.0,
     ) -> None:
         if not MIN_RATE_WPM <= rate_wpm <= MAX_RATE_WPM:
             raise ValueError(f"speech rate {rate_wpm} wpm outside {MIN_RATE_WPM}-{MAX_RATE_WPM}")
         self.sample_rate = sample_rate
         self.bitrate_kbps = bitrate_kbps
         self.rate_wpm = rate_wpm
+        self.loudness_lufs = loudness_lufs
+        self.true_peak_dbtp = true_peak_dbtp
+        self.finishing = "" if loudness_lufs is None else f"L{loudness_lufs:g}TP{true_peak_dbtp:g}"
         self._library = espeak_library()
 
     def synthesize(self, text: str, voice: str) -> AudioClip:
@@ -186,6 +195,10 @@ class EspeakEngine:
         pcm = self._library.synth_pcm(text, voice, self.rate_wpm)
         if not pcm:
             raise EngineRejected(f"espeak-ng produced no audio for {len(text)} characters")
+        if self.loudness_lufs is not None:
+            pcm = finish_pcm16(
+                pcm, self._library.sample_rate, self.loudness_lufs, self.true_peak_dbtp
+            )
         clip = encode_clip(
             pcm,
             self._library.sample_rate,

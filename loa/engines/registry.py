@@ -60,6 +60,8 @@ def _espeak(settings: Settings) -> Engine:
         sample_rate=settings.sample_rate,
         bitrate_kbps=settings.bitrate_kbps,
         rate_wpm=settings.espeak_rate_wpm,
+        loudness_lufs=settings.loudness_lufs,
+        true_peak_dbtp=settings.true_peak_dbtp,
     )
 
 

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from loa import counters as metrics
 from loa.audio.clip import AudioClip, AudioFormat
 from loa.engines.base import Engine, WordTiming, words_of
-from loa.engines.cache import read_cached, write_cached
+from loa.engines.cache import clip_key, read_cached, write_cached
 from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
 from loa.storage.base import Storage
-from loa.storage.keys import segment_cache_key
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ def cached_or_synthesized(
     counters: Counters,
 ) -> AudioClip:
     """The segment's audio from the cache, or synthesized once (and cached)."""
-    key = segment_cache_key(engine.name, voice, text)
+    key = clip_key(engine, voice, text)
     while True:
         clip = _hit(storage, key, engine.name, counters)
         if clip is not None:

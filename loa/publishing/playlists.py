@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from loa.publishing.feed import FeedItem, newest_first, rfc2822
@@ -44,6 +45,18 @@ def content_address(audio: bytes) -> str:
     old URL, which podcast apps would fetch forever).
     """
     return hashlib.sha256(audio).hexdigest()[:CONTENT_ADDRESS_CHARS]
+
+
+def content_address_of_file(path: Path | None, data: bytes = b"") -> str:
+    """``content_address`` of a file's bytes, read in chunks (or of ``data`` without a path)."""
+    digest = hashlib.sha256()
+    if path is None:
+        digest.update(data)
+    else:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()[:CONTENT_ADDRESS_CHARS]
 
 
 def site_playlist_json(site: str, items: Sequence[FeedItem]) -> dict[str, Any]:

@@ -81,6 +81,8 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool, limit: int) -> 
         return None
     if not isinstance(value, str):
         raise InputError(f"{name}: must be a string", name)
+    if len(value) > limit:  # as sent (what the OpenAPI document's maxLength counts)
+        raise InputError(f"{name}: at most {limit} characters (got {len(value)})", name)
     text = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(text):
         raise InputError(f"{name}: must not contain control characters", name)
@@ -101,8 +103,16 @@ def _bool(data: Mapping[str, Any], name: str, default: bool) -> bool:
 
 
 def _link(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in value)
+    ):
         raise InputError("link: must be an http(s) URL", "link")
     return value
 

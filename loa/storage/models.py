@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -34,6 +45,8 @@ class Article(Base):
     source_kind: Mapped[str] = mapped_column(String(10))  # text | html | url
     source: Mapped[str] = mapped_column(Text)  # the text or HTML as posted ("" for url)
     captions: Mapped[bool] = mapped_column(default=False)
+    # False: a draft, rendered but kept out of the site's feed and playlists
+    published: Mapped[bool] = mapped_column(default=True, server_default=true())
     voice: Mapped[str | None] = mapped_column(String(50))
     engine_choice: Mapped[str | None] = mapped_column(String(30))  # asked for in the post
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
@@ -91,3 +104,47 @@ class SiteLexicon(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class Site(Base):
+    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON) and artwork.
+
+    ``changed_at`` moves whenever what the site publishes changes (metadata, artwork, an
+    article made ready, published, unpublished or deleted): the feed's Last-Modified."""
+
+    __tablename__ = "sites"
+
+    site: Mapped[str] = mapped_column(String(100), primary_key=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    artwork_address: Mapped[str | None] = mapped_column(String(64))  # content address
+    artwork_type: Mapped[str | None] = mapped_column(String(20))  # image/png | image/jpeg
+    artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AudioFile(Base):
+    """One rendered revision's MP3 under its content address (immutable URL).
+
+    Kept while its article exists (rows go with the article: ON DELETE CASCADE); once replaced
+    by a newer revision (``replaced_at``), kept ``LOA_REPLACED_AUDIO_RETENTION_HOURS`` more.
+    ``segments`` holds [start, duration, reader's text] per segment, for the transcript and
+    the HLS cuts of this very file; ``summary`` is the feed item's description."""
+
+    __tablename__ = "audio_files"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(200))
+    bytes: Mapped[int] = mapped_column(Integer)
+    duration: Mapped[float] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    segments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    replaced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

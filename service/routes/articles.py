@@ -85,6 +85,7 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
             requests=row.online_requests or 0,
             retries=row.online_retries or 0,
         ),
+        published=row.published,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         links=ArticleLinks(**_links(request, row.id)),
@@ -129,6 +130,7 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
         voice=body.voice,
         engine=body.engine,
         captions=settings.read_captions if body.captions is None else body.captions,
+        published=body.published,
     )
 
 

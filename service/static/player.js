@@ -3,6 +3,7 @@
  *   <script src="LOA/player.js" data-site="SITE" data-external-id="ID" data-target="#article-body" async></script>
  *   <script src="LOA/player.js" data-article="LOA_ID" async></script>
  *   <div data-loa-player data-site="SITE" data-external-id="ID"></div>   (several per page)
+ *   <div data-loa-player data-playlist="SITE"></div>   (the site's latest articles, one after another)
  *
  * One global name, Loa: {mount(element), scan()}. Everything else lives in an open
  * Shadow DOM, so the host page's CSS cannot reach it. The sentence being read is highlighted on
@@ -320,6 +321,7 @@
     });
     audio.addEventListener("ended", function () {
       if (me.mode === "clips") me.nextClip();
+      else if (me.queue && me.qi + 1 < me.queue.length) me.next();
     });
     audio.addEventListener("loadedmetadata", function () {
       if (me.startAt != null) {
@@ -333,10 +335,52 @@
       }
     });
     players.push(me);
-    me.poll();
+    if (cfg.playlist && !cfg.article) me.loadQueue();
+    else me.poll();
   }
 
   var P = Player.prototype;
+
+  // data-playlist="SITE": the site's playlist (newest first), played one article after another
+  P.loadQueue = function () {
+    var me = this, b = me.cfg.base || defaultBase;
+    fetch(b + "/v1/sites/" + encodeURIComponent(me.cfg.playlist) + "/playlist.json", {
+      cache: "no-store",
+      credentials: "omit"
+    })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (doc) {
+        me.queue = ((doc && doc.items) || []).map(function (item) {
+          return String(item.id).replace(/^loa:/, "");
+        });
+        me.qi = 0;
+        if (!me.queue.length) return;
+        me.cfg.article = me.queue[0];
+        me.poll();
+      })
+      .catch(function () {
+        me.delay = Math.min(me.delay * 2, 30000);
+        me.timer = setTimeout(function () {
+          me.loadQueue();
+        }, me.delay);
+      });
+  };
+
+  P.next = function () {
+    var me = this;
+    me.qi++;
+    me.cfg.article = me.queue[me.qi];
+    me.mode = null;
+    me.doc = null;
+    me.segs = [];
+    me.ranges = [];
+    me.mapped = 0;
+    me.cur = -1;
+    me.autoplay = true; // continuous listening: the next article starts once it is known
+    me.poll();
+  };
 
   P.stateUrl = function () {
     var c = this.cfg, b = c.base || defaultBase;
@@ -409,6 +453,10 @@
     if (me.mode === "mse") me.pump();
     if (me.mode === "clips" && me.stalled) me.nextClip();
     if (doc.complete && (me.mode === "mse" || me.mode === "clips")) me.pendingSwitch = true;
+    if (me.autoplay && !me.mode) {
+      me.autoplay = false;
+      me.start(true);
+    }
     me.render();
   };
 
@@ -462,7 +510,7 @@
     return a.currentTime || 0;
   };
 
-  P.start = function () {
+  P.start = function (quiet) {
     var me = this, el = me.el, audio = el.audio;
     el.ctl.hidden = false;
     el.row2.hidden = false;
@@ -480,7 +528,7 @@
     }
     me.applyRate();
     me.play();
-    el.main.focus();
+    if (!quiet) el.main.focus(); // (not when the next article of a playlist starts by itself)
   };
 
   P.openStream = function () {
@@ -780,6 +828,7 @@
       article: d.article || "",
       site: d.site || "",
       externalId: d.externalId || "",
+      playlist: d.playlist || "",
       target: d.target || "",
       base: d.base || base || defaultBase
     };
@@ -788,7 +837,7 @@
   function mount(node, options) {
     if (!node || node._loaPlayer) return node && node._loaPlayer;
     var cfg = options || config(node);
-    if (!cfg.article && !(cfg.site && cfg.externalId)) return null;
+    if (!cfg.article && !(cfg.site && cfg.externalId) && !cfg.playlist) return null;
     node._loaPlayer = new Player(node, cfg);
     return node._loaPlayer;
   }
@@ -796,7 +845,7 @@
   function fromScript(script) {
     if (!script || script._loaPlayer) return;
     var cfg = config(script, baseOf(script));
-    if (!cfg.article && !(cfg.site && cfg.externalId)) return;
+    if (!cfg.article && !(cfg.site && cfg.externalId) && !cfg.playlist) return;
     var host = document.createElement("loa-player");
     var parent = script.parentNode;
     if (!parent || parent === document.head || parent.nodeName === "HEAD") {

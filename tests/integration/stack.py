@@ -102,7 +102,12 @@ def reset_postgres(url: str) -> None:
     from loa.storage.db import get_engine
 
     with get_engine(url).begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS site_lexicons, articles, alembic_version CASCADE"))
+        conn.execute(
+            text(
+                "DROP TABLE IF EXISTS audio_files, sites, site_lexicons, articles, alembic_version"
+                " CASCADE"
+            )
+        )
 
 
 @contextlib.contextmanager

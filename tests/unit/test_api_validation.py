@@ -525,6 +525,8 @@ def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFac
     assert secured == [
         "DELETE /v1/articles/{article_id}",
         "POST /v1/articles",
+        "PUT /v1/sites/{site}",
+        "PUT /v1/sites/{site}/artwork",
         "PUT /v1/sites/{site}/lexicon",
         "PUT /v1/sites/{site}/voice",
     ]

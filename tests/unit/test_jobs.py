@@ -626,14 +626,14 @@ def test_same_text_again_is_made_from_cached_segments(settings: Settings) -> Non
     assert second.duration == first.duration
     assert second.playlist == first.playlist
     assert audio_path(settings, article_id, 2).is_file()
-    # the previous revision's file stays one more revision (a listener may be streaming it)
-    assert audio_path(settings, article_id, 1).is_file()
+    # the same bytes: one immutable address, served from the newest file; the older copy goes
+    # (replaced audio with other bytes is kept LOA_REPLACED_AUDIO_RETENTION_HOURS)
+    assert not audio_path(settings, article_id, 1).exists()
 
     set_columns(settings, article_id, revision=3, status="queued", segments_done=0)
     assert run_article_job(article_id, 3, settings).outcome == "ready"
     assert audio_path(settings, article_id, 3).is_file()
-    assert audio_path(settings, article_id, 2).is_file()
-    assert not audio_path(settings, article_id, 1).exists()  # older audio is gone
+    assert not audio_path(settings, article_id, 2).exists()
 
 
 # --- render_article, the one composition the job, `loa say` and bench/ call ------------------

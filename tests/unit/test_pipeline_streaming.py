@@ -15,12 +15,20 @@ from hypothesis import strategies as st
 
 from loa.audio import mp3
 from loa.audio.assemble import assemble, assemble_into, common_format
+from loa.audio.chapters import add_chapters
 from loa.audio.clip import AudioClip, AudioFormat
 from loa.audio.encode import encode_clip, silence
+from loa.audio.gain import apply_steps
 from loa.audio.tags import id3_tag, tag_mp3
 from loa.config import Settings
 from loa.engines.fake import FakeEngine, tone_pcm
-from loa.pipeline import Tags, pauses_for, render_article, synthesize_segment
+from loa.pipeline import (
+    Tags,
+    paragraph_chapters,
+    pauses_for,
+    render_article,
+    synthesize_segment,
+)
 from loa.storage import LocalStorage, MemoryStorage
 from loa.storage.base import Storage
 from loa.text.extract import extract_plain_text
@@ -190,15 +198,20 @@ def render(settings: Settings, store: Storage, article: ExtractedArticle) -> byt
     )
     data = store.read("articles/a/r1.mp3")
     assert data is not None and len(data) == rendered.size
-    # the former composition: every clip in memory, joined, then tagged
+    # the former composition: every clip in memory, joined, then its loudness steps, the tag
+    # and the chapters
     clips = [synthesize_segment(engine, "vi", s.text, MemoryStorage()) for s in rendered.segments]
+    title = article.title or "Loa"
     expected = tag_mp3(
-        reference_mp3(clips, pauses_for(rendered.segments, settings)),
-        title=article.title or "Loa",
+        apply_steps(
+            reference_mp3(clips, pauses_for(rendered.segments, settings)), rendered.gain_steps
+        ),
+        title=title,
         artist="langson",
         album="langson",
         date="2022-05-16",
     )
+    expected = add_chapters(expected, paragraph_chapters(rendered.playlist), toc_title=title)
     assert data == expected
     assert rendered.duration == assemble(clips, pauses_for(rendered.segments, settings)).duration
     return data

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from loa import progress
 from loa.audio import mp3
+from loa.audio.gain import apply_steps
 from loa.config import Settings
 from loa.engines.fake import FakeEngine
 from loa.pipeline import prepare_segments, render_article, synthesize_segment
@@ -69,8 +70,13 @@ def test_progressive_timings_and_bytes_are_the_final_files(paragraphs: list[list
         )
     assert partial["known_duration"] == final.playlist["duration"]
     # the clips with their pauses, played one after the other, are the final file's frames
-    joined = b"".join(
-        clip_with_pause(storage.read(s["clip"]) or b"", s["pause_ms"]) for s in partial["segments"]
+    # (there with the article's loudness steps in their global_gain fields)
+    joined = apply_steps(
+        b"".join(
+            clip_with_pause(storage.read(s["clip"]) or b"", s["pause_ms"])
+            for s in partial["segments"]
+        ),
+        final.gain_steps,
     )
     frames = mp3.audio_frames(final_mp3)
     assert joined == b"".join(final_mp3[f.offset : f.end] for f in frames)
