@@ -13,7 +13,7 @@ Three steps, each a plain function:
   maps every spoken piece back to the span of the original text it reads (``map_offsets``), so
   a player can highlight what is being said.
 
-The word lists are data (module-level frozensets), the patterns are compiled once.
+The word lists are data (``loa/text/data/segment_words.tsv``), the patterns are compiled once.
 """
 
 from __future__ import annotations
@@ -26,53 +26,20 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from loa.text.datafiles import read_table
 from loa.text.model import ExtractedArticle, Segment
 
-# --- data -----------------------------------------------------------------------------------
+# --- data (loa/text/data/segment_words.tsv) -----------------------------------------------------
 
-#: Abbreviations written with a final dot that never end a sentence: titles and degrees, which
-#: precede a name, and administrative units, which precede a name or a number. Compared
-#: case-insensitively with the word before the dot, or with its last dot-separated part
-#: ("PGS.TS." -> "ts"). Words that are also Vietnamese words ("ca", "sen", "gen", "no") or that
-#: often end a sentence ("v.v.", "UBND.", "TTXVN.", "Ltd.", "PV.") are deliberately absent.
-ABBREVIATIONS: frozenset[str] = frozenset(
-    {
-        # academic titles and degrees (PGS.TS., ThS.BS., BS.CKII., GS.TSKH.)
-        "gs", "pgs", "ts", "tskh", "ths", "th.s", "ncs", "ks", "kts", "ls", "bs", "bsck", "bscki",
-        "bsckii", "cki", "ckii", "ds", "dsck", "ys", "gv", "gvc", "hlv",
-        # honours and professions
-        "nsnd", "nsưt", "nnnd", "nnưt", "ns", "nsư", "đc", "đ.c",
-        # administrative units (TP. Hải Phòng, TX. Sơn Tây, TT. Đông Anh, KP. 3)
-        "tp", "tx", "tt", "kp",
-        # references (tr. 25, NXB. Trẻ, ĐT. 0912...)
-        "tr", "nxb", "tel", "đt", "sđt", "fax",
-        # foreign titles and common Latin/English abbreviations
-        "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "capt", "lt", "sgt", "rev", "vol",
-        "fig", "vs", "e.g", "i.e", "cf", "approx",
-    }
-)  # fmt: skip
-
-#: One-letter abbreviations of administrative units (Quận, Phường, Huyện, Xã), compared
-#: case-sensitively so that an ordinary one-letter word still ends a sentence.
-LETTER_ABBREVIATIONS: frozenset[str] = frozenset({"Q", "P", "H", "X", "q", "p"})
-
+_WORDS = read_table("segment_words.tsv")
+#: Abbreviations written with a final dot that never end a sentence (see the data file).
+ABBREVIATIONS: frozenset[str] = frozenset(_WORDS["abbreviation"])
+#: One-letter abbreviations of administrative units, compared case-sensitively.
+LETTER_ABBREVIATIONS: frozenset[str] = frozenset(_WORDS["letter_abbreviation"])
 #: Words before which a long sentence may be cut (conjunctions and clause openers).
-CONJUNCTIONS: frozenset[str] = frozenset(
-    {
-        "và", "nhưng", "nên", "hoặc", "mà", "để", "vì", "do", "thì", "hay", "song", "còn",
-        "rồi", "tuy", "nếu", "khi", "bởi", "nhằm", "dù", "mặc", "chứ", "kẻo", "cùng",
-    }
-)  # fmt: skip
-
-#: Words that open a phrase (prepositions, classifiers, auxiliaries): cutting before one of them
-#: rarely splits a compound word, so it is better than an arbitrary space.
-PHRASE_OPENERS: frozenset[str] = frozenset(
-    {
-        "của", "cho", "với", "trong", "trên", "dưới", "tại", "từ", "về", "theo", "vào", "qua",
-        "sau", "trước", "giữa", "ngoài", "bằng", "thuộc", "gồm", "những", "các", "mọi", "đến",
-        "tới", "như", "là", "được", "bị", "đã", "đang", "sẽ", "cũng", "đều", "vẫn", "có",
-    }
-)  # fmt: skip
+CONJUNCTIONS: frozenset[str] = frozenset(_WORDS["conjunction"])
+#: Words that open a phrase: cutting before one of them rarely splits a compound word.
+PHRASE_OPENERS: frozenset[str] = frozenset(_WORDS["phrase_opener"])
 
 #: Sentences longer than this many characters (run-on text, lists without full stops) are first
 #: cut into clauses of at most this length, each normalized and aligned on its own: this bounds
