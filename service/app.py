@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from loa.config import Settings, get_settings
+from loa.keys import check_production
 from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
-from service.routes import articles, health, player, public, sites
+from service.routes import articles, health, keys, player, public, sites, webhook
 from service.routes import metrics as metrics_route
 from service.schemas import ErrorResponse
 
@@ -25,10 +26,12 @@ logger = logging.getLogger(__name__)
 ERROR_STATUSES = {
     400: "Body is not valid JSON or UTF-8",
     401: "Missing or invalid API key (writes)",
+    403: "The key may not do this (another site, read-only scope, browser origin not allowed)",
     404: "Unknown id",
     408: "The request body did not arrive in time (LOA_BODY_TIMEOUT)",
     413: "Request body too large",
     422: "A field is missing or invalid; `error.field` names it",
+    429: "Too many writes with this key (LOA_WRITE_RATE_PER_MINUTE); see Retry-After",
     503: "Too many requests in progress (LOA_MAX_CONCURRENT_REQUESTS); see Retry-After",
 }
 
@@ -36,6 +39,7 @@ ERROR_STATUSES = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    check_production(settings)  # LOA_ENV=production never starts open
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -65,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(articles.router)
     app.include_router(sites.router)
+    app.include_router(keys.router)
+    app.include_router(webhook.router)
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(player.router)
@@ -82,9 +88,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Range", "If-None-Match", "If-Range"],
-        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag"],
+        # writes are allowed through the preflight too: without cookies, a write needs a key,
+        # and a key's writes from a browser are checked against its site's allowed_origins
+        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE"],
+        allow_headers=["Range", "If-None-Match", "If-Range", "Authorization", "Content-Type"],
+        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After"],
         max_age=600,
     )
     app.add_middleware(RequestMetrics, counter=app.state.metrics.requests)

@@ -15,7 +15,7 @@ from loa.clock import as_utc
 from loa.config import Settings
 from loa.storage.models import Article
 from service.accel import audio_response, recent_audio, remember_audio
-from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
+from service.deps import SessionDep, SettingsDep, StorageDep, WriterDep, require_site_write
 from service.errors import ApiError
 from service.links import article_links
 from service.queue import enqueue_all
@@ -109,7 +109,6 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
     "",
     status_code=202,
     response_model=ArticlePublic,
-    dependencies=[WriteAccess],
     responses={200: {"description": "Identical content: the existing article, unchanged."}},
 )
 def create_article(
@@ -117,7 +116,9 @@ def create_article(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    principal: WriterDep,
 ) -> JSONResponse:
+    require_site_write(principal, body.site)
     result = articles.submit(session, _submission(body, settings))
     public = to_public(request, result.article)
     if not result.changed:
@@ -220,7 +221,11 @@ def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -
     )
 
 
-@router.delete("/{article_id}", status_code=204, dependencies=[WriteAccess])
-def delete_article(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
-    articles.delete(session, storage, _load(session, article_id))
+@router.delete("/{article_id}", status_code=204)
+def delete_article(
+    article_id: ArticleId, session: SessionDep, storage: StorageDep, principal: WriterDep
+) -> Response:
+    row = _load(session, article_id)
+    require_site_write(principal, row.site)
+    articles.delete(session, storage, row)
     return Response(status_code=204)

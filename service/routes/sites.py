@@ -9,7 +9,7 @@ from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.storage.models import SiteLexicon
 from loa.text.lexicon import validate_lexicon
-from service.deps import SessionDep, SettingsDep, WriteAccess
+from service.deps import SessionDep, SettingsDep, WriterDep, require_site_write
 from service.errors import ApiError
 from service.queue import enqueue_all
 from service.schemas import LexiconPublic, LexiconUpdate
@@ -36,14 +36,19 @@ def get_lexicon(site: str, session: SessionDep) -> LexiconPublic:
     return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at))
 
 
-@router.put("/{site}/lexicon", response_model=LexiconPublic, dependencies=[WriteAccess])
+@router.put("/{site}/lexicon", response_model=LexiconPublic)
 def put_lexicon(
-    site: str, body: LexiconUpdate, session: SessionDep, settings: SettingsDep
+    site: str,
+    body: LexiconUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: WriterDep,
 ) -> LexiconPublic:
     """Replace the lexicon. The site's articles are made again; only segments whose spoken
     text changed are synthesized anew (segment audio is cached by its spoken text)."""
+    require_site_write(principal, _check_site(site))
     entries = validate_lexicon(body.entries)
-    row = session.get(SiteLexicon, _check_site(site))
+    row = session.get(SiteLexicon, site)
     if row is None:
         row = SiteLexicon(site=site, entries=entries)
         session.add(row)
