@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 
 WINDOW_SECONDS = 300
@@ -19,6 +20,7 @@ SIGNATURE_HEADER = "X-Loa-Signature"
 DELIVERY_HEADER = "X-Loa-Delivery"
 EVENT_HEADER = "X-Loa-Event"
 PREFIX = "sha256="
+STAMP_RE = re.compile(r"[0-9]{1,12}")
 
 
 class Refusal(Exception):
@@ -52,7 +54,8 @@ def verify(
 ) -> None:
     """Raise :class:`Refusal` unless ``given`` signs ``timestamp.body`` and the timestamp is
     within ``window`` seconds of now."""
-    if not timestamp or not timestamp.strip().isdigit() or len(timestamp.strip()) > 12:
+    # ASCII digits only: str.isdigit() also takes "²" and "٣", which int() refuses or reads
+    if not timestamp or not STAMP_RE.fullmatch(timestamp.strip()):
         raise Refusal(f"{TIMESTAMP_HEADER} must be Unix seconds", TIMESTAMP_HEADER)
     stamp_text = timestamp.strip()
     stamp = int(stamp_text)
