@@ -158,8 +158,8 @@ def cmd_keys(args: argparse.Namespace) -> int:
         if args.keys_command == "list":
             for row in keys.list_keys(session, args.site):
                 state = "active" if keys.is_active(row) else "revoked/expired"
-                expires = as_utc(row.expires_at).isoformat() if row.expires_at else "never"
-                print(f"{row.id}\t{row.scope}\t{state}\texpires {expires}\t{row.label or ''}")
+                expiry = as_utc(row.expires_at).isoformat() if row.expires_at else "never"
+                print(f"{row.id}\t{row.scope}\t{state}\texpires {expiry}\t{row.label or ''}")
             return 0
         expires = now() + timedelta(days=args.expires_days) if args.expires_days else None
         made = keys.create_key(session, args.site, args.scope, expires_at=expires, label=args.label)

@@ -60,7 +60,7 @@ class WebhookEvent(ArticleCreate):
     model_config = ConfigDict(extra="forbid", str_max_length=50_000_000)
 
     event: Literal["publish", "update", "unpublish", "delete"]
-    external_id: ExternalId  # type: ignore[assignment]  # required here, optional in the parent
+    external_id: ExternalId  # required here, optional in the parent
     site: SiteName | None = None  # type: ignore[assignment]  # the path names it; may repeat it
 
 

@@ -143,9 +143,12 @@ def _apply(
         fields = event.model_dump(exclude={"event", "site"}, exclude_unset=True)
         post = ArticleCreate.model_validate(dict(fields, site=site))
         outcome = articles.submit(session, _submission(post, settings))
-        row = outcome.article
+        made = outcome.article
         result = WebhookResult(
-            event=event.event, external_id=event.external_id, article_id=row.id, status=row.status
+            event=event.event,
+            external_id=event.external_id,
+            article_id=made.id,
+            status=made.status,
         )
         return (202 if outcome.changed else 200), result, outcome.to_enqueue
     row = articles.find(session, site, event.external_id)
