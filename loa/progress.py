@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Sequence
+from time import monotonic
 from typing import Any
 
 from loa.audio import mp3
+from loa.audio.clip import AudioFormat
 from loa.audio.encode import frame_seconds, silence
 from loa.config import Settings
-from loa.audio.clip import AudioFormat
 from loa.engines.base import Engine
 from loa.pipeline import pause_seconds
-from loa.storage.keys import segment_cache_key
 from loa.storage.base import Storage
+from loa.storage.keys import segment_cache_key
 from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class Recorder:
             while len(self.items) < min(done, len(self.segments)):
                 if not self._add(len(self.items)):
                     return
-            t = time.monotonic()
+            t = monotonic()
             # the first segment at once (it starts playback), then at most twice a second: the
             # file grows with the article, and players ask once a second
             last = len(self.items) == len(self.segments)

@@ -125,7 +125,7 @@ def test_rewrites_are_throttled_but_the_first_and_last_are_written(
 ) -> None:
     writes: list[int] = []
     clock = iter(range(10_000))  # a tenth of a second a segment, whatever the machine
-    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock) / 10)
+    monkeypatch.setattr(progress, "monotonic", lambda: next(clock) / 10)
 
     class Counting(MemoryStorage):
         def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
