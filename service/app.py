@@ -16,6 +16,7 @@ from loa.logs import configure_logging
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
+from service.preflight import WritePreflight
 from service.routes import articles, health, keys, player, public, sites, webhook
 from service.routes import metrics as metrics_route
 from service.schemas import ErrorResponse
@@ -88,13 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        # writes are allowed through the preflight too: without cookies, a write needs a key,
-        # and a key's writes from a browser are checked against its site's allowed_origins
-        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE"],
-        allow_headers=["Range", "If-None-Match", "If-Range", "Authorization", "Content-Type"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Range", "If-None-Match", "If-Range"],
         expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After"],
         max_age=600,
     )
+    # write preflights only from origins a site allows (the write itself is checked again)
+    app.add_middleware(WritePreflight, database_url=settings.sqlalchemy_url)
     app.add_middleware(RequestMetrics, counter=app.state.metrics.requests)
     return app
 

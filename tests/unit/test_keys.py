@@ -165,6 +165,17 @@ def test_writes_from_a_browser_only_from_allowed_origins(client: TestClient) -> 
     other = dict(_auth(key), Origin="https://evil.example")
     r = client.post("/v1/articles", json={"site": "site-a", "text": TEXT}, headers=other)
     assert r.status_code == 403
+    # the browser's preflight is offered writes only from an origin some site allows
+    ask = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    pre = client.options("/v1/articles", headers=dict(ask, Origin="https://cms.site-a.vn"))
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == "https://cms.site-a.vn"
+    assert "authorization" in pre.headers["access-control-allow-headers"].lower()
+    pre = client.options("/v1/articles", headers=dict(ask, Origin="https://evil.example"))
+    assert pre.status_code == 400
     # public reads stay open to every origin
     r = client.get("/v1/player/recent", headers={"Origin": "https://evil.example"})
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
