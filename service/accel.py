@@ -18,10 +18,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import Response
-from fastapi.responses import FileResponse
+from fastapi import Request, Response
 
 from loa.config import Settings
+from service.ranged_file import etag_matches
 
 MEDIA_TYPE = "audio/mpeg"
 RECENT_SECONDS = 2.0
@@ -58,21 +58,22 @@ def remember_audio(article_id: str, key: str, path: Path, etag: str) -> AudioFil
     return entry
 
 
-def audio_response(
-    settings: Settings, key: str, path: Path, headers: dict[str, str], filename: str
+def accel_response(
+    request: Request,
+    settings: Settings,
+    audio: AudioFile,
+    headers: dict[str, str],
+    filename: str,
 ) -> Response:
-    prefix = settings.accel_redirect_prefix
-    if prefix:
-        redirect = {
-            **headers,
-            "X-Accel-Redirect": prefix.rstrip("/") + "/" + key.lstrip("/"),
-            "Content-Disposition": f'inline; filename="{filename}"',
-        }
-        return Response(status_code=200, media_type=MEDIA_TYPE, headers=redirect)
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPE,
-        headers=headers,
-        filename=filename,
-        content_disposition_type="inline",
-    )
+    """Behind nginx: headers only, with ``X-Accel-Redirect`` to the file (nginx answers Range
+    and sends the bytes); 304 when If-None-Match matches."""
+    answer = {**headers, "ETag": audio.etag, "Accept-Ranges": "bytes"}
+    if etag_matches(request.headers.get("if-none-match"), audio.etag):
+        return Response(status_code=304, headers=answer)
+    prefix = settings.accel_redirect_prefix or ""
+    redirect = {
+        **answer,
+        "X-Accel-Redirect": prefix.rstrip("/") + "/" + audio.key.lstrip("/"),
+        "Content-Disposition": f'inline; filename="{filename}"',
+    }
+    return Response(status_code=200, media_type=MEDIA_TYPE, headers=redirect)

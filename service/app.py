@@ -13,28 +13,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from loa.config import Settings, get_settings
 from loa.keys import check_production
 from loa.logs import configure_logging
+from service import openapi
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
 from service.preflight import WritePreflight
 from service.routes import articles, health, keys, player, public, sites, webhook
 from service.routes import metrics as metrics_route
-from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
-
-#: Every error answer has the same JSON shape (ErrorResponse); listed once for the OpenAPI docs.
-ERROR_STATUSES = {
-    400: "Body is not valid JSON or UTF-8",
-    401: "Missing or invalid API key (writes)",
-    403: "The key may not do this (another site, read-only scope, browser origin not allowed)",
-    404: "Unknown id",
-    408: "The request body did not arrive in time (LOA_BODY_TIMEOUT)",
-    413: "Request body too large",
-    422: "A field is missing or invalid; `error.field` names it",
-    429: "Too many writes with this key (LOA_WRITE_RATE_PER_MINUTE); see Retry-After",
-    503: "Too many requests in progress (LOA_MAX_CONCURRENT_REQUESTS); see Retry-After",
-}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,10 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Vietnamese articles to audio: read-aloud buttons, playlists, podcast feeds.",
         version="0.1.0",
         lifespan=lifespan,
-        responses={
-            status: {"model": ErrorResponse, "description": description}
-            for status, description in ERROR_STATUSES.items()
-        },
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -97,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # write preflights only from origins a site allows (the write itself is checked again)
     app.add_middleware(WritePreflight, database_url=settings.sqlalchemy_url)
     app.add_middleware(RequestMetrics, counter=app.state.metrics.requests)
+    openapi.install(app, settings)  # error answers are documented per route (service/openapi.py)
     return app
 
 

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.routing import Match
 
 from loa.errors import InputError, NotFound
 
@@ -106,7 +108,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(status, "invalid_input", message, first["field"], errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            return method_not_allowed(request)
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             # FastAPI's answer to a body it cannot decode (e.g. invalid UTF-8)
             return error_response(400, "invalid_input", "the body is not valid UTF-8 JSON", "body")
@@ -119,3 +123,35 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "internal error; it has been logged")
+
+
+#: The methods tried against the routes to build an Allow header.
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path, plus OPTIONS (answered here).
+
+    Starlette's own 405 names only the methods of the first route whose path matched, so a
+    resource with GET and DELETE on two routes advertised ``Allow: GET``."""
+    methods = {"OPTIONS"}
+    for method in PROBED_METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    return sorted(methods)
+
+
+def method_not_allowed(request: Request) -> Response:
+    """OPTIONS: 204 with Allow (RFC 9110 section 9.3.7; a CORS preflight is answered by the CORS
+    middleware before it gets here). Any other method a resource lacks: 405 with the full Allow
+    (section 15.5.6)."""
+    allow = ", ".join(allowed_methods(request))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    return error_response(
+        405,
+        "method_not_allowed",
+        f"{request.method} is not allowed here; allowed: {allow}",
+        headers={"Allow": allow},
+    )

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from loa import articles
 from loa.clock import as_utc
 from loa.config import Settings
 from loa.storage.models import Article
-from service.accel import audio_response, recent_audio, remember_audio
+from service.accel import accel_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriterDep, require_site_write
 from service.errors import ApiError
 from service.links import article_links
+from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
+from service.ranged_file import serve_file
 from service.schemas import ArticleCreate, ArticlePublic, PlaylistPublic
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
-ID_RE = re.compile(r"[0-9a-f]{32}")
-ArticleId = Annotated[str, Path(description="The article id (32 hex characters).")]
+ID_PATTERN = "[0-9a-f]{32}"
+ID_RE = re.compile(ID_PATTERN)
+#: Documented with its pattern; an id that does not match is answered 404 (unknown id), never
+#: 422, so probing ids tells nothing about the store.
+ArticleId = Annotated[
+    str,
+    Path(
+        description="The article id (32 hex characters).",
+        json_schema_extra={"pattern": f"^{ID_PATTERN}$"},
+    ),
+]
 
 
 def _check_id(article_id: str) -> str:
@@ -105,11 +117,43 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
     )
 
 
+#: OpenAPI links: what a client (or a stateful fuzzer) can do next with the id it was given.
+ARTICLE_LINKS: dict[str, Any] = {
+    name: {"operationId": operation, "parameters": {"article_id": "$response.body#/id"}}
+    for name, operation in {
+        "GetArticle": "get_article",
+        "GetAudio": "get_article_audio",
+        "HeadAudio": "head_article_audio",
+        "GetPlaylist": "get_article_playlist",
+        "DeleteArticle": "delete_article",
+    }.items()
+}
+
+LOCATION = {
+    "description": "The article's URL.",
+    "required": True,
+    "schema": {"type": "string", "format": "uri"},
+}
+
+
 @router.post(
     "",
     status_code=202,
     response_model=ArticlePublic,
-    responses={200: {"description": "Identical content: the existing article, unchanged."}},
+    operation_id="create_article",
+    responses={
+        200: {
+            "description": "Identical content: the existing article, unchanged.",
+            "model": ArticlePublic,
+            "links": ARTICLE_LINKS,
+        },
+        202: {
+            "description": "Accepted: a new article or a new revision, queued.",
+            "headers": {"Location": LOCATION},
+            "links": ARTICLE_LINKS,
+        },
+        **responses(*WRITE_ERRORS),
+    },
 )
 def create_article(
     body: ArticleCreate,
@@ -131,7 +175,12 @@ def create_article(
     )
 
 
-@router.get("/{article_id}", response_model=ArticlePublic)
+@router.get(
+    "/{article_id}",
+    response_model=ArticlePublic,
+    operation_id="get_article",
+    responses=responses(404),
+)
 def get_article(article_id: ArticleId, request: Request, session: SessionDep) -> ArticlePublic:
     return to_public(request, _load(session, article_id))
 
@@ -149,25 +198,68 @@ def _not_ready(row: Article) -> ApiError:
     )
 
 
-AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"audio/mpeg": {}}},
-    206: {"description": "Partial content (Range)"},
-    304: {"description": "Not modified (If-None-Match)"},
-    409: {"description": "Not ready yet"},
-    416: {"description": "Range not satisfiable"},
+NOT_READY = (
+    "Not ready: the article is queued or processing (code not_ready, with Retry-After), "
+    "or failed (code failed)."
+)
+
+_AUDIO_HEADERS: dict[str, Any] = {
+    "ETag": {"description": "Changes with each revision's audio.", "schema": {"type": "string"}},
+    "Last-Modified": {"schema": {"type": "string"}},
+    "Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes"]}},
+    "Cache-Control": {"schema": {"type": "string"}},
+}
+
+_WHOLE_FILE = {
+    "description": "The whole MP3 (also when Range is absent, invalid or ignored).",
+    "content": {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}},
+    "headers": _AUDIO_HEADERS,
+}
+_NOT_MODIFIED = {
+    "description": "Not modified (If-None-Match matched the ETag).",
+    "headers": _AUDIO_HEADERS,
+}
+
+#: GET: Range is honoured (RFC 9110 section 14.2).
+GET_AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _WHOLE_FILE,
+    206: {
+        "description": "Partial content: one range (with Content-Range), or several as "
+        "multipart/byteranges.",
+        "content": {
+            "audio/mpeg": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/byteranges": {"schema": {"type": "string", "format": "binary"}},
+        },
+        "headers": {
+            **_AUDIO_HEADERS,
+            "Content-Range": {
+                "description": "bytes <first>-<last>/<size> (single range)",
+                "schema": {"type": "string", "pattern": "^bytes [0-9]+-[0-9]+/[0-9]+$"},
+            },
+        },
+    },
+    304: _NOT_MODIFIED,
+    **responses(404, 409, 416, descriptions={409: NOT_READY}),
+}
+
+#: HEAD: range handling is defined for GET only, so a Range on HEAD is ignored.
+HEAD_AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _WHOLE_FILE,
+    304: _NOT_MODIFIED,
+    **responses(404, 409, descriptions={409: NOT_READY}),
 }
 
 
 @router.head(
     "/{article_id}/audio.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=HEAD_AUDIO_RESPONSES,
     operation_id="head_article_audio",
 )
 @router.get(
     "/{article_id}/audio.mp3",
-    response_class=FileResponse,
-    responses=AUDIO_RESPONSES,
+    response_class=Response,
+    responses=GET_AUDIO_RESPONSES,
     operation_id="get_article_audio",
 )
 def get_audio(
@@ -177,7 +269,11 @@ def get_audio(
     storage: StorageDep,
     settings: SettingsDep,
 ) -> Response:
-    audio = recent_audio(article_id)  # no database round trip per range request
+    """The article's MP3, with byte ranges as RFC 9110 says (see service/ranges.py):
+    Range on GET (one or several ranges, suffix ranges), If-Range, If-None-Match. Which file it
+    is, is remembered for a moment (no database round trip per range request); behind nginx the
+    answer is an X-Accel-Redirect and nginx sends the bytes."""
+    audio = recent_audio(article_id)
     if audio is None:
         row = _load(session, article_id)
         if not row.audio_key:
@@ -187,27 +283,31 @@ def get_audio(
             raise _not_ready(row)
         etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
         audio = remember_audio(row.id, row.audio_key, path, etag)
-    etag = audio.etag
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=60, must-revalidate",
-        "Accept-Ranges": "bytes",
-    }
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return audio_response(settings, audio.key, audio.path, headers, f"{article_id}.mp3")
+    headers = {"Cache-Control": "public, max-age=60, must-revalidate"}
+    filename = f"{article_id}.mp3"
+    if settings.accel_redirect_prefix:
+        return accel_response(request, settings, audio, headers, filename)
+    try:
+        stat = os.stat(audio.path)
+    except FileNotFoundError:  # deleted (or replaced) between the lookup and here
+        raise _not_ready(_load(session, article_id)) from None
+    return serve_file(
+        request,
+        audio.path,
+        stat,
+        etag=audio.etag,
+        media_type="audio/mpeg",
+        filename=filename,
+        headers=headers,
+    )
 
 
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return etag in candidates
-
-
-@router.get("/{article_id}/playlist.json", response_model=PlaylistPublic)
+@router.get(
+    "/{article_id}/playlist.json",
+    response_model=PlaylistPublic,
+    operation_id="get_article_playlist",
+    responses=responses(404, 409, descriptions={409: NOT_READY}),
+)
 def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -> PlaylistPublic:
     row = _load(session, article_id)
     if not row.playlist:
@@ -221,7 +321,12 @@ def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -
     )
 
 
-@router.delete("/{article_id}", status_code=204)
+@router.delete(
+    "/{article_id}",
+    status_code=204,
+    operation_id="delete_article",
+    responses={204: {"description": "Deleted, with its audio."}, **responses(*AUTH_ERRORS, 404)},
+)
 def delete_article(
     article_id: ArticleId, session: SessionDep, storage: StorageDep, principal: WriterDep
 ) -> Response:

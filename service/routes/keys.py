@@ -19,7 +19,8 @@ from service.deps import (
     require_site_write,
 )
 from service.errors import ApiError
-from service.routes.sites import _check_site
+from service.openapi import WRITE_ERRORS, responses
+from service.routes.sites import SitePath, _check_site
 from service.tenant_schemas import (
     KeyCreate,
     KeyCreated,
@@ -44,8 +45,14 @@ def key_public(row: ApiKey) -> KeyPublic:
     )
 
 
-@router.post("/v1/sites/{site}/keys", status_code=201, response_model=KeyCreated)
-def create_key(site: str, body: KeyCreate, session: SessionDep, _: AdminDep) -> KeyCreated:
+@router.post(
+    "/v1/sites/{site}/keys",
+    status_code=201,
+    response_model=KeyCreated,
+    operation_id="create_site_key",
+    responses=responses(*WRITE_ERRORS),
+)
+def create_key(site: SitePath, body: KeyCreate, session: SessionDep, _: AdminDep) -> KeyCreated:
     """A new key for the site, shown this once (admin keys only)."""
     made = keys.create_key(
         session, _check_site(site), body.scope, expires_at=body.expires_at, label=body.label
@@ -53,12 +60,22 @@ def create_key(site: str, body: KeyCreate, session: SessionDep, _: AdminDep) -> 
     return KeyCreated(**key_public(made.row).model_dump(), key=made.key)
 
 
-@router.get("/v1/sites/{site}/keys", response_model=list[KeyPublic])
-def list_keys(site: str, session: SessionDep, _: AdminDep) -> list[KeyPublic]:
+@router.get(
+    "/v1/sites/{site}/keys",
+    response_model=list[KeyPublic],
+    operation_id="list_site_keys",
+    responses=responses(401, 403, 422),
+)
+def list_keys(site: SitePath, session: SessionDep, _: AdminDep) -> list[KeyPublic]:
     return [key_public(row) for row in keys.list_keys(session, _check_site(site))]
 
 
-@router.delete("/v1/keys/{key_id}", status_code=204)
+@router.delete(
+    "/v1/keys/{key_id}",
+    status_code=204,
+    operation_id="revoke_key",
+    responses={204: {"description": "Revoked (again: still revoked)."}, **responses(401, 403, 404)},
+)
 def revoke_key(
     key_id: Annotated[str, Path(max_length=64)], session: SessionDep, _: AdminDep
 ) -> Response:
@@ -85,16 +102,28 @@ def settings_public(site: str, row: SiteSettings | None) -> SiteSettingsPublic:
     )
 
 
-@router.get("/v1/sites/{site}/settings", response_model=SiteSettingsPublic)
-def get_settings(site: str, session: SessionDep, principal: PrincipalDep) -> SiteSettingsPublic:
+@router.get(
+    "/v1/sites/{site}/settings",
+    response_model=SiteSettingsPublic,
+    operation_id="get_site_settings",
+    responses=responses(401, 403, 422),
+)
+def get_settings(
+    site: SitePath, session: SessionDep, principal: PrincipalDep
+) -> SiteSettingsPublic:
     """The site's integration settings (the webhook secret is never returned)."""
     require_site_read(principal, _check_site(site))
     return settings_public(site, site_settings.get(session, site))
 
 
-@router.put("/v1/sites/{site}/settings", response_model=SiteSettingsPublic)
+@router.put(
+    "/v1/sites/{site}/settings",
+    response_model=SiteSettingsPublic,
+    operation_id="put_site_settings",
+    responses=responses(*WRITE_ERRORS),
+)
 def put_settings(
-    site: str,
+    site: SitePath,
     body: SiteSettingsUpdate,
     session: SessionDep,
     settings: SettingsDep,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 
-from loa.jobs import as_utc
+from loa.clock import as_utc
 from loa.progress import clip_with_pause, read_progress
 from loa.storage.base import Storage, check_key
 from loa.storage.models import Article

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
 
 from loa import articles
 from loa.clock import as_utc
@@ -11,10 +13,24 @@ from loa.storage.models import SiteLexicon
 from loa.text.lexicon import validate_lexicon
 from service.deps import SessionDep, SettingsDep, WriterDep, require_site_write
 from service.errors import ApiError
+from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
-from service.schemas import LexiconPublic, LexiconUpdate
+from service.schemas import SITE_NAME_PATTERN, LexiconPublic, LexiconUpdate
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
+
+#: Documented with its pattern; checked by ``_check_site`` (422 naming the field ``site``).
+SitePath = Annotated[
+    str,
+    Path(
+        description="A site name: 1-100 of a-z 0-9 . _ -, starting with a letter or digit.",
+        json_schema_extra={"pattern": SITE_NAME_PATTERN, "minLength": 1, "maxLength": 100},
+    ),
+]
+
+LEXICON_LINKS: dict[str, Any] = {
+    "GetLexicon": {"operationId": "get_site_lexicon", "parameters": {"site": "$request.path.site"}}
+}
 
 
 def _check_site(site: str) -> str:
@@ -28,17 +44,30 @@ def _check_site(site: str) -> str:
     return site
 
 
-@router.get("/{site}/lexicon", response_model=LexiconPublic)
-def get_lexicon(site: str, session: SessionDep) -> LexiconPublic:
+@router.get(
+    "/{site}/lexicon",
+    response_model=LexiconPublic,
+    operation_id="get_site_lexicon",
+    responses=responses(422),
+)
+def get_lexicon(site: SitePath, session: SessionDep) -> LexiconPublic:
     row = session.get(SiteLexicon, _check_site(site))
     if row is None:
         return LexiconPublic(site=site, entries={}, updated_at=None)
     return LexiconPublic(site=site, entries=row.entries, updated_at=as_utc(row.updated_at))
 
 
-@router.put("/{site}/lexicon", response_model=LexiconPublic)
+@router.put(
+    "/{site}/lexicon",
+    response_model=LexiconPublic,
+    operation_id="put_site_lexicon",
+    responses={
+        200: {"description": "The lexicon as stored (cleaned).", "links": LEXICON_LINKS},
+        **responses(*WRITE_ERRORS),
+    },
+)
 def put_lexicon(
-    site: str,
+    site: SitePath,
     body: LexiconUpdate,
     session: SessionDep,
     settings: SettingsDep,

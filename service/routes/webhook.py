@@ -19,9 +19,10 @@ from loa.config import Settings
 from loa.storage.models import Article, CallbackDelivery, WebhookReceipt
 from service.deps import PrincipalDep, SessionDep, SettingsDep, StorageDep, require_site_read
 from service.errors import ApiError
+from service.openapi import BODY_ERRORS, responses
 from service.queue import enqueue_all
 from service.routes.articles import _submission
-from service.routes.sites import _check_site
+from service.routes.sites import SitePath, _check_site
 from service.schemas import ArticleCreate
 from service.tenant_schemas import CallbackLog, CallbackPublic, WebhookEvent, WebhookResult
 
@@ -45,19 +46,30 @@ def _refused(message: str, field: str) -> ApiError:
 @router.post(
     "/{site}/webhook",
     response_model=WebhookResult,
+    operation_id="receive_site_webhook",
     responses={
         202: {"description": "publish/update: the article is queued", "model": WebhookResult},
-        401: {"description": "Missing or wrong signature, or a timestamp out of the window"},
+        **responses(
+            *BODY_ERRORS,
+            401,
+            409,
+            descriptions={
+                401: "Missing or wrong signature, a timestamp out of the window, or a site "
+                "without a webhook_secret.",
+                409: "unpublish before the sites resource exists.",
+            },
+        ),
     },
     openapi_extra={
+        "security": [],  # signed with the site's webhook secret, no bearer key
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": WebhookEvent.model_json_schema()}},
-        }
+        },
     },
 )
 def receive_webhook(
-    site: str,
+    site: SitePath,
     request: Request,
     body: RawBody,
     session: SessionDep,
@@ -194,9 +206,14 @@ def _unpublish(session: Session, row: Article) -> bool:
     return False
 
 
-@router.get("/{site}/callbacks", response_model=CallbackLog)
+@router.get(
+    "/{site}/callbacks",
+    response_model=CallbackLog,
+    operation_id="get_site_callbacks",
+    responses=responses(401, 403, 422),
+)
 def callback_log(
-    site: str,
+    site: SitePath,
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

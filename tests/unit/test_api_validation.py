@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loa.config import Settings
 from loa.storage.db import migrate
@@ -350,3 +352,337 @@ def test_every_voice_an_engine_offers_is_accepted_and_only_those(
     with registry.registered("tone", lambda _s: FakeEngine(), voices=("vi-x-test",)):
         r = client.post("/v1/articles", json={"text": TEXT, "voice": "vi-x-test"})
         assert r.status_code == 202, r.text
+
+
+# --- the schema is as strict as the validation --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({"text": TEXT, "captions": "true"}, "captions", id="captions-string-true"),
+        pytest.param({"text": TEXT, "captions": 1}, "captions", id="captions-number"),
+        pytest.param({"text": TEXT, "published_at": "0"}, "published_at", id="date-unix-string"),
+        pytest.param({"text": TEXT, "published_at": 1700000000}, "published_at", id="date-int"),
+        pytest.param({"text": TEXT, "published_at": "2022-05-16"}, "published_at", id="date-only"),
+        pytest.param(
+            {"text": TEXT, "published_at": "2022-05-16T08:00:00"}, "published_at", id="no-offset"
+        ),
+        pytest.param(
+            {"text": TEXT, "published_at": "2022-05-16 08:00:00Z"}, "published_at", id="space"
+        ),
+        pytest.param(
+            {"text": TEXT, "published_at": "2022-02-30T08:00:00Z"}, "published_at", id="feb-30"
+        ),
+        pytest.param({"text": TEXT, "site": " langson"}, "site", id="site-leading-space"),
+        pytest.param({"text": TEXT, "site": "langson\n"}, "site", id="site-trailing-newline"),
+        pytest.param({"text": TEXT, "title": 5}, "title", id="title-number"),
+    ],
+)
+def test_values_are_not_coerced(client: TestClient, payload: dict[str, Any], field: str) -> None:
+    """What the schema calls invalid is refused: no "true" for true, no Unix time for a date."""
+    assert_error(client.post("/v1/articles", json=payload), 422, field)
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        "2022-05-16T08:00:00+07:00",
+        "2022-05-16T01:00:00Z",
+        "2022-05-16t01:00:00z",
+        "2022-05-16T01:00:00.123456-02:30",
+        "2016-12-31T23:59:60Z",
+    ],
+)
+def test_rfc3339_dates_are_accepted(client: TestClient, published_at: str) -> None:
+    response = client.post(
+        "/v1/articles", json={"text": f"Tin {published_at}", "published_at": published_at}
+    )
+    assert response.status_code == 202, response.text
+
+
+@pytest.mark.parametrize(
+    ("entries", "field_start"),
+    [
+        pytest.param({"K" * 101: "x"}, "entries", id="key-over-100-as-sent"),
+        pytest.param({" " * 100 + "K": "x"}, "entries", id="key-over-100-even-if-blank-around"),
+        pytest.param({"K": "x" * 501}, "entries.K", id="value-over-500"),
+        pytest.param({"K\x07": "x"}, "entries", id="control-in-key"),
+        pytest.param({"K": "x\x00"}, "entries", id="nul-in-value"),
+    ],
+)
+def test_lexicon_limits_count_what_was_sent(
+    client: TestClient, entries: dict[str, str], field_start: str
+) -> None:
+    response = client.put("/v1/sites/default/lexicon", json={"entries": entries})
+    error = assert_error(response, 422, response.json()["error"]["field"])
+    assert error["field"].startswith(field_start), error
+
+
+def test_lexicon_with_too_many_entries_is_refused(make_client: ClientFactory) -> None:
+    from loa.text.lexicon import MAX_ENTRIES
+
+    client = make_client(max_body_bytes=10_000_000)
+    entries = {f"k{i}": "v" for i in range(MAX_ENTRIES + 1)}
+    assert_error(client.put("/v1/sites/default/lexicon", json={"entries": entries}), 422, "entries")
+
+
+# --- methods: OPTIONS and 405 name every method of the resource ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (f"/v1/articles/{'0' * 32}", "DELETE, GET, OPTIONS"),
+        (f"/v1/articles/{'0' * 32}/audio.mp3", "GET, HEAD, OPTIONS"),
+        ("/v1/sites/default/lexicon", "GET, OPTIONS, PUT"),
+        ("/v1/articles", "OPTIONS, POST"),
+    ],
+)
+def test_options_and_405_list_every_method(client: TestClient, path: str, allowed: str) -> None:
+    options = client.options(path)
+    assert options.status_code == 204, options.text
+    assert options.headers["allow"] == allowed
+    assert options.content == b""
+    patch = client.patch(path, json={})
+    error = assert_error(patch, 405, None, "method_not_allowed")
+    assert patch.headers["allow"] == allowed
+    assert "PATCH" in error["message"]
+
+
+def test_unknown_path_is_404_for_options_too(client: TestClient) -> None:
+    assert_error(client.options("/v1/nothing-here"), 404, None)
+
+
+# --- the OpenAPI document -----------------------------------------------------------------------
+
+
+def _document(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from service.openapi import HTTP_METHODS
+
+    return {
+        f"{method.upper()} {path}": operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
+
+
+def test_every_error_answer_is_documented_in_the_one_error_shape(client: TestClient) -> None:
+    document = _document(client)
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    for name, operation in _operations(document).items():
+        answers = operation["responses"]
+        assert "503" in answers, name
+        for status, answer in answers.items():
+            if int(status) >= 400 and name != "GET /healthz":
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (name, status)
+
+
+def test_documented_statuses_per_operation(client: TestClient) -> None:
+    statuses = {
+        name: sorted(int(s) for s in operation["responses"])
+        for name, operation in _operations(_document(client)).items()
+    }
+    audio = "/v1/articles/{article_id}/audio.mp3"
+    assert statuses["POST /v1/articles"] == [200, 202, 400, 401, 403, 408, 413, 422, 429, 503]
+    assert statuses[f"GET {audio}"] == [200, 206, 304, 404, 409, 416, 503]
+    assert statuses[f"HEAD {audio}"] == [200, 304, 404, 409, 503]
+    assert statuses["GET /v1/articles/{article_id}/playlist.json"] == [200, 404, 409, 503]
+    assert statuses["GET /v1/articles/{article_id}"] == [200, 404, 503]
+    assert statuses["DELETE /v1/articles/{article_id}"] == [204, 401, 403, 404, 429, 503]
+    assert statuses["GET /v1/sites/{site}/lexicon"] == [200, 422, 503]
+    assert statuses["PUT /v1/sites/{site}/lexicon"] == [200, 400, 401, 403, 408, 413, 422, 429, 503]
+    assert statuses["POST /v1/sites/{site}/webhook"] == [
+        200,
+        202,
+        400,
+        401,
+        408,
+        409,
+        413,
+        422,
+        503,
+    ]
+    assert statuses["DELETE /v1/keys/{key_id}"] == [204, 401, 403, 404, 503]
+
+
+def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFactory) -> None:
+    open_doc = _document(make_client())
+    assert "securitySchemes" not in open_doc["components"]
+    assert all(not op.get("security") for op in _operations(open_doc).values())
+    keyed_doc = _document(make_client(api_keys="k1"))
+    secured = sorted(name for name, op in _operations(keyed_doc).items() if op.get("security"))
+    assert secured == [
+        "DELETE /v1/articles/{article_id}",
+        "DELETE /v1/keys/{key_id}",
+        "GET /v1/sites/{site}/callbacks",
+        "GET /v1/sites/{site}/keys",
+        "GET /v1/sites/{site}/settings",
+        "POST /v1/articles",
+        "POST /v1/sites/{site}/keys",
+        "PUT /v1/sites/{site}/lexicon",
+        "PUT /v1/sites/{site}/settings",
+    ]  # not the webhook: its signature authenticates it
+
+
+def test_length_limits_in_the_document_are_the_settings(make_client: ClientFactory) -> None:
+    document = _document(make_client(max_chars=1234, max_body_bytes=10_000))
+    properties = document["components"]["schemas"]["ArticleCreate"]["properties"]
+
+    def limit(name: str) -> int:
+        (string,) = [b for b in properties[name]["anyOf"] if b["type"] == "string"]
+        return int(string["maxLength"])
+
+    assert limit("text") == 1234
+    assert limit("html") == 10_000 - len('{"html":""}')  # the body limit is the tighter one
+
+
+def test_the_voice_enum_is_the_registry(make_client: ClientFactory) -> None:
+    from loa.engines import registry
+    from loa.engines.fake import FakeEngine
+
+    client = make_client()
+
+    def voices() -> list[str]:
+        voice = _document(client)["components"]["schemas"]["ArticleCreate"]["properties"]["voice"]
+        (string,) = [b for b in voice["anyOf"] if b["type"] == "string"]
+        return list(string["enum"])
+
+    assert voices() == list(registry.known_voices())
+    with registry.registered("tone", lambda _s: FakeEngine(), voices=("vi-x-test",)):
+        assert "vi-x-test" in voices()
+    assert "vi-x-test" not in voices()
+
+
+# --- the schema's patterns are the server's rules (Python re and an ECMA-262 validator agree) ---
+
+#: Characters where the rules differ: whitespace of every kind, controls, NUL, a BOM (not
+#: whitespace to Python, whitespace to ECMA-262's \s), letters, combining marks, astral.
+_TRICKY = st.sampled_from(
+    [
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x85",
+        "\xa0",
+        "\u2003",
+        "\u3000",
+        "\u2028",
+        "\x00",
+        "\x01",
+        "\x07",
+        "\x1b",
+        "\x7f",
+        "\x80",
+        "\x9f",
+        "\ufeff",
+        "\u200b",
+        "a",
+        "Z",
+        "0",
+        ".",
+        "-",
+        "_",
+        "/",
+        "đ",
+        "ệ",
+        "e\u0301",
+        "\u0958",
+        "😀",
+        "h",
+        "t",
+        "p",
+        "s",
+        ":",
+    ]
+)
+tricky_text = st.lists(_TRICKY, max_size=12).map("".join) | st.text(max_size=12)
+
+
+def _ecma_match(pattern: str, value: str) -> bool:
+    import jsonschema_rs
+
+    return bool(jsonschema_rs.validator_for({"type": "string", "pattern": pattern}).is_valid(value))
+
+
+def _python_match(pattern: str, value: str) -> bool:
+    import re
+
+    return re.search(pattern, value) is not None
+
+
+def _server_accepts_source(value: str) -> bool:
+    from service.routes.articles import _source_of
+    from service.schemas import ArticleCreate
+
+    try:
+        _source_of(ArticleCreate(text=value), max_chars=10_000)
+    except Exception:
+        return False
+    return True
+
+
+@given(value=tricky_text)
+def test_source_pattern_is_the_servers_rule(value: str) -> None:
+    from service.schemas import SOURCE_PATTERN
+
+    accepted = _server_accepts_source(value)
+    assert _python_match(SOURCE_PATTERN, value) == accepted
+    assert _ecma_match(SOURCE_PATTERN, value) == accepted
+
+
+@given(value=tricky_text)
+def test_lexicon_entry_pattern_is_the_servers_rule(value: str) -> None:
+    from loa.errors import InputError
+    from loa.text.lexicon import validate_lexicon
+    from service.schemas import LEXICON_ENTRY_PATTERN
+
+    try:
+        validate_lexicon({value: "khoa học"})
+        validate_lexicon({"KHCN": value})
+        accepted = True
+    except InputError:
+        accepted = False
+    assert _python_match(LEXICON_ENTRY_PATTERN, value) == accepted
+    assert _ecma_match(LEXICON_ENTRY_PATTERN, value) == accepted
+
+
+@given(value=tricky_text | st.from_regex(r"[a-z0-9][a-z0-9._-]{0,5}\n?", fullmatch=True))
+def test_site_pattern_is_the_servers_rule(value: str) -> None:
+    from loa.contracts import is_site_name
+    from service.schemas import SITE_NAME_PATTERN
+
+    assert _ecma_match(SITE_NAME_PATTERN, value) == is_site_name(value)
+
+
+@given(value=tricky_text)
+def test_url_and_external_id_patterns_are_the_servers_rules(value: str) -> None:
+    from pydantic import ValidationError
+
+    from service.schemas import EXTERNAL_ID_PATTERN, URL_PATTERN, ArticleCreate
+
+    for field, pattern, candidate in (
+        ("url", URL_PATTERN, value),
+        ("url", URL_PATTERN, value + "https://x"),
+        ("external_id", EXTERNAL_ID_PATTERN, value),
+    ):
+        try:
+            ArticleCreate.model_validate({"text": TEXT, field: candidate})
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert _ecma_match(pattern, candidate) == accepted, (field, candidate)
