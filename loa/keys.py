@@ -17,7 +17,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from loa.storage.models import ApiKey
 Scope = Literal["write", "read"]
 SCOPES: tuple[Scope, ...] = ("write", "read")
 KEY_RE = re.compile(r"loa_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
+KEY_ID_RE = re.compile(r"[0-9a-f]{16}")
 
 
 class KeyProblem(Exception):
@@ -84,6 +85,12 @@ def create_key(
 ) -> NewKey:
     if scope not in SCOPES:
         raise KeyProblem(f"scope must be one of {', '.join(SCOPES)}")
+    until = None
+    if expires_at is not None:
+        try:  # stored in UTC: SQLite keeps the wall-clock time and drops the offset
+            until = as_utc(expires_at).astimezone(UTC)
+        except OverflowError:
+            raise KeyProblem("expires_at: out of range") from None
     key_id = secrets.token_hex(8)
     key = f"loa_{key_id}_{secrets.token_urlsafe(32)}"
     row = ApiKey(
@@ -93,7 +100,7 @@ def create_key(
         key_hash=hash_key(key),
         label=label,
         created_at=now(),
-        expires_at=as_utc(expires_at) if expires_at else None,
+        expires_at=until,
     )
     session.add(row)
     session.flush()
@@ -108,7 +115,7 @@ def list_keys(session: Session, site: str) -> list[ApiKey]:
 
 def revoke_key(session: Session, key_id: str) -> ApiKey | None:
     """Revoke (idempotent); None for an unknown id."""
-    row = session.get(ApiKey, key_id) if re.fullmatch(r"[0-9a-f]{16}", key_id) else None
+    row = session.get(ApiKey, key_id) if KEY_ID_RE.fullmatch(key_id) else None
     if row is not None and row.revoked_at is None:
         row.revoked_at = now()
         session.flush()

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from service.schemas import ArticleCreate, ExternalId, SiteName
+from service.schemas import ArticleCreate, ExternalId, Rfc3339, SiteName
+
+_HOST = r"[A-Za-z0-9.-]+"
+_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+#: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
+ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
+#: "" (clear) or an http(s) URL: host, optional port, a path/query of printable ASCII.
+CALLBACK_URL_PATTERN = f"^([hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?)?$"
 
 
 class KeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scope: Literal["write", "read"] = "write"
-    expires_at: datetime | None = Field(default=None, description="Optional; UTC if no offset.")
+    expires_at: Rfc3339 | None = Field(
+        default=None, description="Optional: an RFC 3339 date-time with its offset."
+    )
     label: str | None = Field(default=None, max_length=200)
 
 
@@ -41,8 +50,16 @@ class SiteSettingsUpdate(BaseModel):
     webhook_secret: str | None = Field(
         default=None, max_length=200, description="Write-only: never returned."
     )
-    callback_url: str | None = Field(default=None, max_length=2000)
-    allowed_origins: list[str] | None = Field(default=None, max_length=50)
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=CALLBACK_URL_PATTERN,
+        description="http(s) URL events are POSTed to; its address is checked (as article "
+        'URLs are: no private, loopback or metadata addresses) at every delivery. "" clears.',
+    )
+    allowed_origins: list[Annotated[str, StringConstraints(pattern=ORIGIN_PATTERN)]] | None = Field(
+        default=None, max_length=50, description="Browser origins such as https://x.vn."
+    )
 
 
 class SiteSettingsPublic(BaseModel):

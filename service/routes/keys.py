@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from loa import keys, site_settings
 from loa.clock import as_utc
@@ -54,9 +52,12 @@ def key_public(row: ApiKey) -> KeyPublic:
 )
 def create_key(site: SitePath, body: KeyCreate, session: SessionDep, _: AdminDep) -> KeyCreated:
     """A new key for the site, shown this once (admin keys only)."""
-    made = keys.create_key(
-        session, _check_site(site), body.scope, expires_at=body.expires_at, label=body.label
-    )
+    try:
+        made = keys.create_key(
+            session, _check_site(site), body.scope, expires_at=body.expires_at, label=body.label
+        )
+    except keys.KeyProblem as exc:
+        raise ApiError(422, "invalid_input", str(exc), field="expires_at") from None
     return KeyCreated(**key_public(made.row).model_dump(), key=made.key)
 
 
@@ -76,9 +77,7 @@ def list_keys(site: SitePath, session: SessionDep, _: AdminDep) -> list[KeyPubli
     operation_id="revoke_key",
     responses={204: {"description": "Revoked (again: still revoked)."}, **responses(401, 403, 404)},
 )
-def revoke_key(
-    key_id: Annotated[str, Path(max_length=64)], session: SessionDep, _: AdminDep
-) -> Response:
+def revoke_key(key_id: str, session: SessionDep, _: AdminDep) -> Response:
     if keys.revoke_key(session, key_id) is None:
         raise ApiError(404, "not_found", f"no key with id {key_id[:64]}", field="key_id")
     return Response(status_code=204)

@@ -40,7 +40,13 @@ RawBody = Annotated[bytes, Depends(raw_body)]
 
 
 def _refused(message: str, field: str) -> ApiError:
-    return ApiError(401, "bad_signature", message, field=field)
+    return ApiError(
+        401,
+        "bad_signature",
+        message,
+        field=field,
+        headers={"WWW-Authenticate": 'Loa-HMAC-SHA256 realm="webhook"'},
+    )
 
 
 @router.post(
