@@ -140,15 +140,16 @@ def apply_limits(document: dict[str, Any], settings: Settings) -> None:
 
     The HTML limit is 20 times the text limit, and no longer than the body limit allows (each
     character is at least one byte of the body)."""
-    article = _component(document, "ArticleCreate")
-    if article is None:
-        return
     body_room = max(1, settings.max_body_bytes - len('{"html":""}'))
     limits = {"text": settings.max_chars, "html": min(settings.max_chars * 20, body_room)}
-    for name, limit in limits.items():
-        for branch in article["properties"][name].get("anyOf", []):
-            if branch.get("type") == "string":
-                branch["maxLength"] = limit
+    for component in ("ArticleCreate", "WebhookEvent"):  # the site webhook takes articles too
+        article = _component(document, component)
+        if article is None:
+            continue
+        for name, limit in limits.items():
+            for branch in article["properties"][name].get("anyOf", []):
+                if branch.get("type") == "string":
+                    branch["maxLength"] = limit
 
 
 def apply_security(document: dict[str, Any], settings: Settings) -> None:

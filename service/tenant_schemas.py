@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
-from service.schemas import ArticleCreate, ExternalId, Rfc3339, SiteName
+from service.schemas import _ONE_SOURCE, ArticleFields, ExternalId, Rfc3339
 
 _HOST = r"[A-Za-z0-9.-]+"
 _PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
 #: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
 ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
 #: "" (clear) or an http(s) URL: host, optional port, a path/query of printable ASCII.
+SECRET_PATTERN = "^([!-~]{16,200})?$"
 CALLBACK_URL_PATTERN = f"^([hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?)?$"
 
 
 class KeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     scope: Literal["write", "read"] = "write"
     expires_at: Rfc3339 | None = Field(
@@ -45,10 +46,14 @@ class KeyCreated(KeyPublic):
 class SiteSettingsUpdate(BaseModel):
     """Omitted fields stay as they are; "" (or []) clears one."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     webhook_secret: str | None = Field(
-        default=None, max_length=200, description="Write-only: never returned."
+        default=None,
+        max_length=200,
+        pattern=SECRET_PATTERN,
+        description='16-200 printable ASCII characters, no spaces ("" clears). Write-only: '
+        "never returned.",
     )
     callback_url: str | None = Field(
         default=None,
@@ -70,15 +75,22 @@ class SiteSettingsPublic(BaseModel):
     updated_at: datetime | None
 
 
-class WebhookEvent(ArticleCreate):
-    """A CMS event: publish or update (the article's fields, as POST /v1/articles takes
-    them), unpublish or delete (``external_id`` alone)."""
+#: publish and update carry the article (exactly one source, as POST /v1/articles); unpublish
+#: and delete need only the external id.
+_EVENT_BODIES: list[JsonValue] = [
+    {"properties": {"event": {"enum": ["unpublish", "delete"]}}},
+    {"properties": {"event": {"enum": ["publish", "update"]}}, "anyOf": _ONE_SOURCE},
+]
 
-    model_config = ConfigDict(extra="forbid", str_max_length=50_000_000)
+
+class WebhookEvent(ArticleFields):
+    """A CMS event: publish or update (the article's fields, as POST /v1/articles takes
+    them, but not ``site``: the URL names it), unpublish or delete (``external_id`` alone)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": _EVENT_BODIES})
 
     event: Literal["publish", "update", "unpublish", "delete"]
-    external_id: ExternalId  # required here, optional in the parent
-    site: SiteName | None = None  # type: ignore[assignment]  # the path names it; may repeat it
+    external_id: ExternalId = Field(description="The CMS's id of the article.")
 
 
 class WebhookResult(BaseModel):

@@ -143,7 +143,7 @@ def test_bad_events_are_4xx(client: TestClient) -> None:
     r = _send(client, {"event": "publish", "external_id": "e4", "text": TEXT, "site": "site-b"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "site"
     body = b"{not json"
-    headers = webhooks.signed_headers(SECRET, body)
+    headers = {"Content-Type": "application/json", **webhooks.signed_headers(SECRET, body)}
     r = client.post("/v1/sites/site-a/webhook", content=body, headers=headers)
     assert r.status_code == 400
     r = _send(client, {"event": "delete", "external_id": "nobody"})
