@@ -19,7 +19,7 @@ from service.deps import PrincipalDep, SessionDep, SettingsDep, StorageDep, requ
 from service.errors import ApiError
 from service.openapi import BODY_ERRORS, responses
 from service.queue import enqueue_all
-from service.routes.articles import _submission
+from service.routes.articles import _source_of, _submission
 from service.routes.sites import SitePath, _check_site
 from service.schemas import ArticleCreate
 from service.tenant_schemas import CallbackLog, CallbackPublic, WebhookEvent, WebhookResult
@@ -157,6 +157,10 @@ def _apply(
             status=made.status,
         )
         return (202 if outcome.changed else 200), result, outcome.to_enqueue
+    for kind in ("text", "html"):  # not used, but held to the same rules as when they are
+        value = getattr(event, kind)
+        if value is not None:
+            _source_of(ArticleCreate.model_construct(**{kind: value}), settings.max_chars)
     row = articles.find(session, site, event.external_id)
     if row is None:
         result = WebhookResult(

@@ -146,5 +146,8 @@ def test_bad_events_are_4xx(client: TestClient) -> None:
     headers = {"Content-Type": "application/json", **webhooks.signed_headers(SECRET, body)}
     r = client.post("/v1/sites/site-a/webhook", content=body, headers=headers)
     assert r.status_code == 400
+    # article fields on a delete are not used, but held to the same limits
+    r = _send(client, {"event": "delete", "external_id": "e4", "text": "  "})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "text"
     r = _send(client, {"event": "delete", "external_id": "nobody"})
     assert r.status_code == 200 and r.json()["article_id"] is None
