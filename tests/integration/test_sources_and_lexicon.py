@@ -102,14 +102,14 @@ def test_lexicon_put_get_and_resynthesis_of_changed_segments_only(stack: Stack) 
     )
     with stack.client() as c:
         assert c.get(f"/v1/sites/{site}/lexicon").json()["entries"] == {}
-        r = c.post(
-            "/v1/articles", json={"title": "Thăm khu công nghiệp", "text": text, "site": site}
-        )
+        r = c.post("/v1/articles", json={"title": "Thăm khu công nghiệp", "text": text,
+                                         "site": site})
         first = stack.wait_ready(r.json()["id"])
         cache = stack.data_dir / "audio" / "cache"
         before = {p.name for p in cache.rglob("*.mp3")}
 
-        put = c.put(f"/v1/sites/{site}/lexicon", json={"entries": {"Samsung": "Xam xung"}})
+        put = c.put(f"/v1/sites/{site}/lexicon",
+                    json={"entries": {"Samsung": "Xam xung"}})
         assert put.status_code == 200, put.text
         assert put.json()["requeued"] == 1
         assert c.get(f"/v1/sites/{site}/lexicon").json()["entries"] == {"Samsung": "Xam xung"}
@@ -118,9 +118,8 @@ def test_lexicon_put_get_and_resynthesis_of_changed_segments_only(stack: Stack) 
         playlist = c.get(second["links"]["playlist"]).json()
         after = {p.name for p in cache.rglob("*.mp3")}
 
-        unauth = c.put(
-            f"/v1/sites/{site}/lexicon", json={"entries": {}}, headers={"Authorization": ""}
-        )
+        unauth = c.put(f"/v1/sites/{site}/lexicon", json={"entries": {}},
+                       headers={"Authorization": ""})
         assert unauth.status_code == 401
         bad = c.put(f"/v1/sites/{site}/lexicon", json={"entries": {"": "x"}})
         assert bad.status_code == 422 and bad.json()["error"]["field"].startswith("entries")
