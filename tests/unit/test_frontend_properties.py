@@ -72,9 +72,10 @@ HOSTILE_HTML = st.lists(
 @pytest.mark.timeout(120)
 @given(TEXTS)
 def test_normalize_never_raises(text: str) -> None:
+    # normalize itself passes control characters through (found by this property: "\x00" in,
+    # "\x00" out); extraction drops them, which the pipeline property below holds
     spoken = normalize(text, abbreviations=find_abbreviation_definitions(text))
     assert isinstance(spoken, str)
-    assert "\x00" not in spoken
 
 
 @pytest.mark.timeout(120)
@@ -88,3 +89,6 @@ def test_extract_normalize_segment_hold_their_limits(source: str, max_chars: int
     for segment in segments:
         assert 0 < len(segment.text) <= max_chars, segment
         assert segment.text.strip() == segment.text
+        # what reaches an engine holds no control character (espeak reads C strings: a NUL
+        # would cut the segment short)
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in segment.text), segment
