@@ -85,6 +85,15 @@ def _on_worker_ready(**_: object) -> None:
 
 
 @worker_process_init.connect
+def _forget_inherited_connections(**_: object) -> None:
+    """A child forked from the worker's main process (which runs the sweep) starts with pools
+    of its own: it never shares a database connection or a pool lock with its parent."""
+    from loa.storage import db
+
+    db.after_fork()
+
+
+@worker_process_init.connect
 def _warm_engines(**_: object) -> None:
     """Load the offline engine in each worker process before the first task arrives."""
     from loa.engines.registry import get_engine

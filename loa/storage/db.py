@@ -35,8 +35,27 @@ def pool_size() -> int:
     return get_settings().api_threads
 
 
+#: every engine made in this process, so that a forked child can let go of them (``after_fork``)
+_ENGINES: list[Engine] = []
+
+
+def after_fork() -> None:
+    """In a freshly forked process (a Celery child, a replacement child after
+    LOA_WORKER_MAX_MEMORY_MB): give every inherited engine a new, empty pool without touching
+    the parent's connections or the old pool's locks, which another thread of the parent (the
+    sweep) may have held at the moment of the fork."""
+    for engine in _ENGINES:
+        engine.dispose(close=False)
+
+
 @functools.lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
+    engine = _create_engine(url)
+    _ENGINES.append(engine)
+    return engine
+
+
+def _create_engine(url: str) -> Engine:
     sizes = {"pool_size": pool_size(), "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
