@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from loa import articles
 from loa.clock import as_utc
 from loa.config import Settings
+from loa.storage.base import Storage
 from loa.storage.models import Article
 from service.accel import accel_response, recent_audio, remember_audio
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
@@ -22,7 +23,14 @@ from service.links import article_links
 from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
-from service.schemas import ArticleCreate, ArticleLinks, ArticlePublic, PlaylistPublic, Progress
+from service.schemas import (
+    ArticleCreate,
+    ArticleLinks,
+    ArticlePublic,
+    PlaylistPublic,
+    Progress,
+    SynthesisCounters,
+)
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -71,6 +79,12 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         voice=row.voice_used or row.voice,
         error=row.error,
         audio_revision=row.audio_revision,
+        upgrade_pending=bool(row.upgrade_pending),
+        synthesis=SynthesisCounters(
+            segments_from_cache=row.segments_cached or 0,
+            requests=row.online_requests or 0,
+            retries=row.online_retries or 0,
+        ),
         published=row.published,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
@@ -114,6 +128,7 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
         author=body.author,
         published_at=body.published_at,
         voice=body.voice,
+        engine=body.engine,
         captions=settings.read_captions if body.captions is None else body.captions,
         published=body.published,
     )
@@ -182,8 +197,27 @@ def create_article(
     operation_id="get_article",
     responses=responses(404),
 )
-def get_article(article_id: ArticleId, request: Request, session: SessionDep) -> ArticlePublic:
-    return to_public(request, _load(session, article_id))
+def get_article(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> ArticlePublic:
+    row = _load(session, article_id)
+    _follow_row(row, storage)
+    return to_public(request, row)
+
+
+def _audio_etag(row: Article) -> str:
+    return f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+
+
+def _follow_row(row: Article, storage: Storage) -> None:
+    """A remembered audio file older than the row (a new revision, an upgrade to the online
+    engine) is replaced now: whoever read this status or playlist gets the matching audio."""
+    cached = recent_audio(row.id)
+    if cached is None or not row.audio_key or cached.key == row.audio_key:
+        return
+    path = storage.local_path(row.audio_key)
+    if path is not None:
+        remember_audio(row.id, row.audio_key, path, _audio_etag(row))
 
 
 def _not_ready(row: Article) -> ApiError:
@@ -282,7 +316,7 @@ def get_audio(
         path = storage.local_path(row.audio_key)
         if path is None:
             raise _not_ready(row)
-        etag = f'"{row.id}-r{row.audio_revision}-{row.audio_bytes}"'
+        etag = _audio_etag(row)
         audio = remember_audio(row.id, row.audio_key, path, etag)
     headers = {"Cache-Control": "public, max-age=60, must-revalidate"}
     filename = f"{article_id}.mp3"
@@ -309,10 +343,13 @@ def get_audio(
     operation_id="get_article_playlist",
     responses=responses(404, 409, descriptions={409: NOT_READY}),
 )
-def get_playlist(article_id: ArticleId, request: Request, session: SessionDep) -> PlaylistPublic:
+def get_playlist(
+    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+) -> PlaylistPublic:
     row = _load(session, article_id)
     if not row.playlist:
         raise _not_ready(row)
+    _follow_row(row, storage)
     return PlaylistPublic(
         id=row.id,
         title=row.title,

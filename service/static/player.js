@@ -652,6 +652,7 @@
 
   P.pause = function () {
     this.el.audio.pause();
+    this.render(); /* the button says "Phát" at once, not only when the pause event comes */
   };
 
   P.applyRate = function () {
