@@ -23,7 +23,8 @@ from loa.audio.clip import AudioFormat
 from loa.audio.encode import frame_seconds, silence
 from loa.config import Settings
 from loa.engines.base import Engine
-from loa.pipeline import clip_key, pause_seconds
+from loa.engines.cache import clip_key
+from loa.pipeline import pause_seconds
 from loa.storage.base import Storage
 from loa.text.model import Segment
 

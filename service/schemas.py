@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from loa.contracts import SITE_PATTERN
-from loa.engines.registry import known_voices
+from loa.engines.registry import AUTO, engine_names, known_voices
 from loa.text.lexicon import MAX_ENTRIES, MAX_KEY_CHARS, MAX_VALUE_CHARS
 
 
@@ -133,6 +133,11 @@ def _voice_enum(schema: dict[str, Any]) -> None:
     _replace_schema(_nullable({"enum": list(known_voices())}))(schema)
 
 
+def _engine_enum(schema: dict[str, Any]) -> None:
+    """The engine names in the schema are the registry's (and "auto")."""
+    _replace_schema(_nullable({"enum": [AUTO, *engine_names()]}))(schema)
+
+
 #: Exactly one of text | html, or url alone (then the worker fetches the page).
 _ONE_SOURCE: list[JsonValue] = [
     {"required": ["text"], "properties": {"text": {"type": "string"}, "html": {"type": "null"}}},
@@ -181,6 +186,11 @@ class ArticleCreate(BaseModel):
         description="One of the voices the registered engines offer (default: LOA_DEFAULT_VOICE).",
         json_schema_extra=_voice_enum,
     )
+    engine: str | None = Field(
+        default=None,
+        description="auto or an engine name (default: the site's, else LOA_ENGINE).",
+        json_schema_extra=_engine_enum,
+    )
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
     )
@@ -197,6 +207,11 @@ class ArticleCreate(BaseModel):
         if v is not None and v not in known:
             raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known)}")
         return v
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, v: str | None) -> str | None:
+        return check_engine(v)
 
     @field_validator("url")
     @classmethod
@@ -220,6 +235,43 @@ class ArticleLinks(BaseModel):
     playlist: str
 
 
+class SynthesisCounters(BaseModel):
+    segments_from_cache: int
+    requests: int = Field(description="Requests sent to the online engine, retries included.")
+    retries: int
+
+
+def check_engine(v: str | None) -> str | None:
+    known = (AUTO, *engine_names())
+    if v is not None and v not in known:
+        raise ValueError(f"unknown engine {v!r}; known engines: {', '.join(known)}")
+    return v
+
+
+class SiteVoiceBody(BaseModel):
+    """A site's default engine and voice; a post's own ``engine``/``voice`` wins."""
+
+    model_config = ConfigDict(extra="forbid")
+    engine: str | None = Field(default=None, json_schema_extra=_engine_enum)
+    voice: str | None = Field(default=None, max_length=50, json_schema_extra=_voice_enum)
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, v: str | None) -> str | None:
+        return check_engine(v)
+
+    @field_validator("voice")
+    @classmethod
+    def _known_voice(cls, v: str | None) -> str | None:
+        if v is not None and v not in known_voices():
+            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known_voices())}")
+        return v
+
+
+class SiteVoicePublic(SiteVoiceBody):
+    site: str
+
+
 class ArticlePublic(BaseModel):
     id: str
     site: str
@@ -234,10 +286,23 @@ class ArticlePublic(BaseModel):
     voice: str | None
     error: str | None
     audio_revision: int | None = Field(description="Revision the served audio was made from.")
+    upgrade_pending: bool = Field(
+        default=False,
+        description="Made offline while the online engine was down; re-made when it is back.",
+    )
+    synthesis: SynthesisCounters | None = Field(
+        default=None, description="Of the last rendering: segments from cache, requests, retries."
+    )
     published: bool = Field(default=True, description="false: a draft, out of feeds/playlists.")
     created_at: datetime
     updated_at: datetime
     links: ArticleLinks
+
+
+class WordTimingPublic(BaseModel):
+    text: str
+    start: float
+    duration: float
 
 
 class PlaylistSegment(BaseModel):
@@ -251,6 +316,10 @@ class PlaylistSegment(BaseModel):
     kind: str
     char_start: int
     char_end: int
+    words: list[WordTimingPublic] | None = Field(
+        default=None,
+        description="Word timings (seconds from the audio's start), when the engine has them.",
+    )
 
 
 class PlaylistPublic(BaseModel):

@@ -48,6 +48,7 @@ class Article(Base):
     # False: a draft, rendered but kept out of the site's feed and playlists
     published: Mapped[bool] = mapped_column(default=True, server_default=true())
     voice: Mapped[str | None] = mapped_column(String(50))
+    engine_choice: Mapped[str | None] = mapped_column(String(30))  # asked for in the post
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -67,12 +68,30 @@ class Article(Base):
     audio_revision: Mapped[int | None] = mapped_column(Integer)
     audio_bytes: Mapped[int | None] = mapped_column(Integer)
     playlist: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # made offline while the online engine was down: re-made with it in the background
+    upgrade_pending: Mapped[bool] = mapped_column(default=False)
+    segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # of the last rendering
+    online_requests: Mapped[int] = mapped_column(Integer, default=0)  # requests sent, retries in
+    online_retries: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SiteVoice(Base):
+    """A site's default engine and voice (a post's own engine/voice wins)."""
+
+    __tablename__ = "site_voices"
+
+    site: Mapped[str] = mapped_column(String(100), primary_key=True)
+    engine: Mapped[str | None] = mapped_column(String(30))
+    voice: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
 
 class SiteLexicon(Base):

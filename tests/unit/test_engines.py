@@ -230,7 +230,7 @@ def settings_for(url: str, tmp_path) -> Settings:
 def test_registry_builds_and_caches(tmp_path):
     clear_engine_cache()
     settings = settings_for(closed_port_url(), tmp_path)
-    assert set(engine_names()) == {"espeak", "gtts", "fake"}
+    assert set(engine_names()) == {"espeak", "gtts", "edge", "fake"}
     for name in engine_names():
         engine = get_engine(name, settings)
         assert engine.name == name
