@@ -37,7 +37,7 @@ from loa.storage import get_storage
 from loa.storage.base import Storage
 from loa.storage.db import session_scope
 from loa.storage.keys import article_audio_key, article_prefix
-from loa.storage.models import Article, SiteLexicon, SiteVoice
+from loa.storage.models import Article, SiteLexicon
 from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,6 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
         if row is None or row.revision != revision:
             raise Superseded(article_id)
         published = row.published_at
-        site_voice = s.get(SiteVoice, row.site)
         site = sites.get_site(s, row.site)
         meta = sites.meta_of(site) if site is not None else None
         cover = sites.artwork_of(s, row.site)
@@ -237,9 +236,9 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
             title=row.title,
             url=row.url,
             captions=row.captions,
-            voice=row.voice or (site_voice.voice if site_voice else None),
+            voice=row.voice or (site.voice if site is not None else None),
             site=row.site,
-            engine=row.engine_choice or (site_voice.engine if site_voice else None),
+            engine=row.engine_choice or (site.engine if site is not None else None),
             tags=Tags(
                 title=row.title or None,
                 artist=row.author or (meta.author if meta else None) or row.site,

@@ -21,7 +21,7 @@ from loa.errors import NotFound
 from loa.publishing.artwork import Artwork, default_artwork
 from loa.publishing.feed import FeedItem
 from loa.publishing.playlists import content_address
-from loa.publishing.site import SiteMeta, clean_text, parse_site
+from loa.publishing.site import SiteMeta, SiteVoice, clean_text, parse_site
 from loa.storage.models import Article, AudioFile, Site
 
 SUMMARY_CHARS = 600  # a feed item's description: the article's beginning, cut at a word
@@ -74,9 +74,14 @@ def meta_of(row: Site) -> SiteMeta:
     return parse_site(row.meta)
 
 
-def put_site(session: Session, site: str, meta: SiteMeta) -> tuple[Site, bool]:
-    """Create or replace the site's metadata; commits. Returns the row and whether what is
-    spoken (intro, outro) changed, in which case the site's articles must be made again."""
+def put_site(
+    session: Session, site: str, meta: SiteMeta, voice: SiteVoice | None = None
+) -> tuple[Site, bool]:
+    """Create or replace the site's metadata and default engine and voice (``voice``; None:
+    none); commits. Returns the row and whether what is spoken (intro, outro) changed, in
+    which case the site's articles must be made again. A new engine or voice applies to
+    articles made from then on."""
+    voice = voice or SiteVoice()
     row = get_site(session, site)
     t = now()
     if row is None:
@@ -89,6 +94,7 @@ def put_site(session: Session, site: str, meta: SiteMeta) -> tuple[Site, bool]:
         if row.meta != meta.to_dict():
             row.meta = meta.to_dict()
             row.changed_at = t
+    row.engine, row.voice = voice.engine, voice.voice
     session.commit()
     return row, spoken_changed
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -25,7 +26,7 @@ from pydantic import (
 )
 
 from loa.contracts import SITE_PATTERN
-from loa.engines.registry import AUTO, engine_names, known_voices
+from loa.engines.registry import AUTO, engine_names, known_voices, voices_by_engine
 from loa.text.lexicon import MAX_ENTRIES, MAX_KEY_CHARS, MAX_VALUE_CHARS
 
 
@@ -248,30 +249,6 @@ def check_engine(v: str | None) -> str | None:
     return v
 
 
-class SiteVoiceBody(BaseModel):
-    """A site's default engine and voice; a post's own ``engine``/``voice`` wins."""
-
-    model_config = ConfigDict(extra="forbid")
-    engine: str | None = Field(default=None, json_schema_extra=_engine_enum)
-    voice: str | None = Field(default=None, max_length=50, json_schema_extra=_voice_enum)
-
-    @field_validator("engine")
-    @classmethod
-    def _known_engine(cls, v: str | None) -> str | None:
-        return check_engine(v)
-
-    @field_validator("voice")
-    @classmethod
-    def _known_voice(cls, v: str | None) -> str | None:
-        if v is not None and v not in known_voices():
-            raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known_voices())}")
-        return v
-
-
-class SiteVoicePublic(SiteVoiceBody):
-    site: str
-
-
 class ArticlePublic(BaseModel):
     id: str
     site: str
@@ -413,6 +390,8 @@ class SitePublic(BaseModel):
     outro: str | None
     locked: bool
     artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
+    engine: str | None = Field(description="The site's default engine (null: LOA_ENGINE).")
+    voice: str | None = Field(description="The site's default voice (null: the engine's).")
     updated_at: datetime
     requeued: int | None = Field(
         default=None, description="Articles made again because the intro or outro changed."
@@ -488,6 +467,30 @@ def _site_categories() -> list[JsonValue]:
     return branches
 
 
+def _site_voices() -> list[JsonValue]:
+    """One branch per engine: its voices; auto or no engine: any engine's voice."""
+
+    def voice_of(voices: Sequence[str]) -> JsonValue:
+        return {"anyOf": [{"type": "string", "enum": list[JsonValue](voices)}, {"type": "null"}]}
+
+    branches: list[JsonValue] = [
+        {"properties": {"engine": {"enum": [AUTO, None]}, "voice": voice_of(known_voices())}}
+    ]
+    for name, voices in voices_by_engine().items():
+        branch: dict[str, JsonValue] = {
+            "properties": {"engine": {"const": name}, "voice": voice_of(voices)},
+            "required": ["engine"],
+        }
+        branches.append(branch)
+    return branches
+
+
+def _site_update_schema(schema: dict[str, Any]) -> None:
+    """Apple's category with one of its subcategories, and a voice the engine offers (read
+    from the registry when the schema is generated)."""
+    schema["allOf"] = [{"anyOf": _site_categories()}, {"anyOf": _site_voices()}]
+
+
 def _site_text(limit: int, *, required: bool = False, **extra: Any) -> Any:
     pattern = SITE_TEXT_PATTERN if required else SITE_OPTIONAL_PATTERN
     string = {"type": "string", "maxLength": limit, "pattern": pattern}
@@ -504,9 +507,7 @@ class SiteUpdate(BaseModel):
     with 422), other values 255 characters; the category from Apple's list, with one of its
     subcategories."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True, json_schema_extra={"anyOf": _site_categories()}
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_site_update_schema)
 
     title: str = _site_text(255, required=True)
     description: str = _site_text(4000, required=True)
@@ -537,3 +538,16 @@ class SiteUpdate(BaseModel):
     intro: str | None = _site_text(1000, description="Spoken before every article.")
     outro: str | None = _site_text(1000, description="Spoken after every article.")
     locked: bool = Field(default=False, description="podcast:locked")
+    engine: str | None = Field(
+        default=None,
+        description="The site's default engine: auto or an engine name (null: LOA_ENGINE); "
+        "a post's own engine wins.",
+        json_schema_extra=_engine_enum,
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The site's default voice: one the engine offers (any engine's for auto "
+        "or null); a post's own voice wins.",
+        json_schema_extra=_voice_enum,
+    )

@@ -3,7 +3,8 @@
 - ``register(name, factory, voices=...)`` adds an engine; ``registered(...)`` does so for the
   length of a ``with`` block (tests swap engines this way, never by patching private tables).
 - ``get_engine(name, settings)`` builds an engine once per process and settings.
-- ``known_voices()`` is the voice list the API accepts: every voice some engine offers.
+- ``known_voices()`` is the voice list the API accepts: every voice some engine offers;
+  ``voices_by_engine()`` says which engine offers which.
 - ``choose(settings, voice)`` is the "auto" policy: the first engine of ``LOA_ENGINE_ORDER``
   (e.g. edge,gtts,espeak; the last one is the offline fallback) that offers the voice asked for
   and is healthy. Healthy is what ``healthy(engine)`` says (workers pass the shared circuit
@@ -123,6 +124,11 @@ def _voices_of(registration: Registration | None) -> tuple[str, ...]:
 def engine_names() -> tuple[str, ...]:
     """Names ``get_engine`` accepts (not "auto", which ``choose`` resolves)."""
     return tuple(_registry)
+
+
+def voices_by_engine() -> dict[str, tuple[str, ...]]:
+    """Each registered engine's voices."""
+    return {name: registration.voices for name, registration in _registry.items()}
 
 
 def known_voices() -> tuple[str, ...]:

@@ -81,19 +81,6 @@ class Article(Base):
     ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class SiteVoice(Base):
-    """A site's default engine and voice (a post's own engine/voice wins)."""
-
-    __tablename__ = "site_voices"
-
-    site: Mapped[str] = mapped_column(String(100), primary_key=True)
-    engine: Mapped[str | None] = mapped_column(String(30))
-    voice: Mapped[str | None] = mapped_column(String(50))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-
-
 class SiteLexicon(Base):
     """A site's pronunciation lexicon: written form -> spoken form."""
 
@@ -107,7 +94,8 @@ class SiteLexicon(Base):
 
 
 class Site(Base):
-    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON) and artwork.
+    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork, and
+    default engine and voice (a post's own ``engine``/``voice`` win).
 
     ``changed_at`` moves whenever what the site publishes changes (metadata, artwork, an
     article made ready, published, unpublished or deleted): the feed's Last-Modified."""
@@ -119,6 +107,9 @@ class Site(Base):
     artwork_address: Mapped[str | None] = mapped_column(String(64))  # content address
     artwork_type: Mapped[str | None] = mapped_column(String(20))  # image/png | image/jpeg
     artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # the site's default engine and voice (None: LOA_ENGINE / the engine's default voice)
+    engine: Mapped[str | None] = mapped_column(String(30))
+    voice: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from loa import articles, progress, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
+from loa.engines.registry import AUTO, voices_by_engine
 from loa.publishing import feed, hls, transcripts
 from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
-from loa.publishing.site import parse_site
+from loa.publishing.site import parse_site, parse_site_voice
 from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
 from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
@@ -164,6 +165,8 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
         site=row.site,
         **meta.to_dict(),
         artwork_type=row.artwork_type,
+        engine=row.engine,
+        voice=row.voice,
         updated_at=as_utc(row.changed_at) or row.changed_at,
         requeued=requeued,
         links={  # type: ignore[arg-type]  # pydantic validates the dict into SiteLinks
@@ -193,10 +196,13 @@ def put_site(
     settings: SettingsDep,
     body: SiteUpdate,
 ) -> SitePublic:
-    """Create or replace the site's publishing metadata (422 names a bad field). A changed
-    intro or outro makes the site's articles again (only those segments are synthesized)."""
-    meta = parse_site(body.model_dump(exclude_unset=True))
-    row, spoken_changed = sites.put_site(session, _check_site(site), meta)
+    """Create or replace the site's publishing metadata and its default engine and voice (422
+    names a bad field). A changed intro or outro makes the site's articles again (only those
+    segments are synthesized); a new engine or voice applies to articles made from then on."""
+    data = body.model_dump(exclude_unset=True)
+    meta = parse_site(data)
+    voice = parse_site_voice(data, voices_by_engine(), auto=AUTO)
+    row, spoken_changed = sites.put_site(session, _check_site(site), meta, voice)
     requeued = None
     if spoken_changed:
         work = articles.requeue_site(session, site)

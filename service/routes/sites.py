@@ -1,5 +1,5 @@
-"""/v1/sites/{site}/lexicon: a site's pronunciation lexicon (written form -> spoken form);
-/v1/sites/{site}/voice: its default engine and voice."""
+"""/v1/sites/{site}/lexicon: a site's pronunciation lexicon (written form -> spoken form).
+(A site's default engine and voice are fields of the site: PUT /v1/sites/{site}.)"""
 
 from __future__ import annotations
 
@@ -10,19 +10,13 @@ from fastapi import APIRouter, Path
 from loa import articles
 from loa.clock import as_utc
 from loa.contracts import is_site_name
-from loa.storage.models import SiteLexicon, SiteVoice
+from loa.storage.models import SiteLexicon
 from loa.text.lexicon import validate_lexicon
 from service.deps import SessionDep, SettingsDep, WriteAccess
 from service.errors import ApiError
 from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
-from service.schemas import (
-    SITE_NAME_PATTERN,
-    LexiconPublic,
-    LexiconUpdate,
-    SiteVoiceBody,
-    SiteVoicePublic,
-)
+from service.schemas import SITE_NAME_PATTERN, LexiconPublic, LexiconUpdate
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
 
@@ -96,34 +90,3 @@ def put_lexicon(
     return LexiconPublic(
         site=site, entries=row.entries, updated_at=as_utc(row.updated_at), requeued=len(work)
     )
-
-
-@router.get(
-    "/{site}/voice",
-    response_model=SiteVoicePublic,
-    operation_id="get_site_voice",
-    responses=responses(422),
-)
-def get_voice(site: SitePath, session: SessionDep) -> SiteVoicePublic:
-    row = session.get(SiteVoice, _check_site(site))
-    if row is None:
-        return SiteVoicePublic(site=site)
-    return SiteVoicePublic(site=site, engine=row.engine, voice=row.voice)
-
-
-@router.put(
-    "/{site}/voice",
-    response_model=SiteVoicePublic,
-    dependencies=[WriteAccess],
-    operation_id="put_site_voice",
-    responses=responses(*WRITE_ERRORS),
-)
-def put_voice(site: SitePath, body: SiteVoiceBody, session: SessionDep) -> SiteVoicePublic:
-    """Set the site's default engine and voice (for articles made from now on)."""
-    row = session.get(SiteVoice, _check_site(site))
-    if row is None:
-        session.add(SiteVoice(site=site, engine=body.engine, voice=body.voice))
-    else:
-        row.engine, row.voice = body.engine, body.voice
-    session.commit()
-    return SiteVoicePublic(site=site, engine=body.engine, voice=body.voice)

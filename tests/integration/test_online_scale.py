@@ -172,16 +172,17 @@ def test_edge_429_is_retried(estack: Stack, edge: FakeEdgeTTS) -> None:
 
 
 def test_a_sites_engine_and_voice_through_the_api(gstack: Stack) -> None:
+    meta = {"title": "Quảng Nam", "description": "Tin tức", "link": "https://quangnam.gov.vn"}
     with gstack.client() as c:
-        bad = c.put("/v1/sites/quangnam/voice", json={"engine": "festival"})
+        bad = c.put("/v1/sites/quangnam", json={**meta, "engine": "festival"})
         assert bad.status_code == 422 and bad.json()["error"]["field"] == "engine"
-        r = c.put("/v1/sites/quangnam/voice", json={"engine": "espeak", "voice": "vi-vn-x-south"})
-        assert r.status_code == 200, r.text
-        assert c.get("/v1/sites/quangnam/voice").json() == {
-            "site": "quangnam",
-            "engine": "espeak",
-            "voice": "vi-vn-x-south",
-        }
+        not_its = {**meta, "engine": "espeak", "voice": "vi-VN-HoaiMyNeural"}
+        bad = c.put("/v1/sites/quangnam", json=not_its)
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "voice"
+        chosen = {**meta, "engine": "espeak", "voice": "vi-vn-x-south"}
+        assert c.put("/v1/sites/quangnam", json=chosen).status_code == 200
+        got = c.get("/v1/sites/quangnam").json()
+        assert (got["engine"], got["voice"]) == ("espeak", "vi-vn-x-south")
     body = gstack.wait_ready(post(gstack, article_text("cát", 2), site="quangnam"))
     assert (body["engine"], body["voice"]) == ("espeak", "vi-vn-x-south")
     body = gstack.wait_ready(post(gstack, article_text("cát", 2), site="quangnam", engine="gtts"))

@@ -528,7 +528,6 @@ def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFac
         "PUT /v1/sites/{site}",
         "PUT /v1/sites/{site}/artwork",
         "PUT /v1/sites/{site}/lexicon",
-        "PUT /v1/sites/{site}/voice",
     ]
 
 

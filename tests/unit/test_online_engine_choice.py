@@ -7,11 +7,13 @@ import uuid
 
 import pytest
 
+from loa import sites
 from loa.config import Settings, get_settings
 from loa.engines import registry
 from loa.jobs import run_article_job
+from loa.publishing.site import SiteVoice, parse_site
 from loa.storage.db import migrate, session_scope
-from loa.storage.models import Article, SiteVoice
+from loa.storage.models import Article
 
 TEXT = "Sáng nay, thành phố tổ chức lễ khai giảng năm học mới cho hơn 300 học sinh."
 
@@ -60,7 +62,8 @@ def test_the_posts_engine_wins_over_the_setting(settings: Settings) -> None:
 
 def test_a_sites_engine_and_voice_apply_unless_the_post_names_its_own(settings: Settings) -> None:
     with session_scope(settings.sqlalchemy_url) as s:
-        s.add(SiteVoice(site="nam", engine="fake", voice="vi-vn-x-south"))
+        meta = parse_site({"title": "Nam", "description": "Tin", "link": "https://nam.vn"})
+        sites.put_site(s, "nam", meta, SiteVoice(engine="fake", voice="vi-vn-x-south"))
     assert used(settings, add(settings, "nam")) == ("fake", "vi-vn-x-south")
     posted = add(settings, "nam", engine_choice="espeak", voice="vi-vn-x-central")
     assert used(settings, posted) == ("espeak", "vi-vn-x-central")

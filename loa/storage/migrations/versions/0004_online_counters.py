@@ -1,5 +1,5 @@
 """online counters: upgrade pending, segments from cache, requests and retries per article;
-the engine a post asked for, and a site's default engine and voice
+the engine a post asked for, and a site's default engine and voice (columns of ``sites``)
 
 Revision ID: 0004
 Revises: 0002
@@ -22,18 +22,15 @@ def upgrade() -> None:
         for name in ("segments_cached", "online_requests", "online_retries"):
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("engine_choice", sa.String(length=30), nullable=True))
-    op.create_table(
-        "site_voices",
-        sa.Column("site", sa.String(length=100), nullable=False),
-        sa.Column("engine", sa.String(length=30), nullable=True),
-        sa.Column("voice", sa.String(length=50), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("site"),
-    )
+    with op.batch_alter_table("sites", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("engine", sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column("voice", sa.String(length=50), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_table("site_voices")
+    with op.batch_alter_table("sites", schema=None) as batch_op:
+        batch_op.drop_column("voice")
+        batch_op.drop_column("engine")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_column("engine_choice")
         for name in ("online_retries", "online_requests", "segments_cached", "upgrade_pending"):
