@@ -359,7 +359,17 @@ def render_article(
     )
     if on_prepared:
         on_prepared(segments)
-    # each clip goes to the cache as it is made; only its format, duration and words are kept
+    # each clip goes to the cache as it is made, and is measured (loudness, coded gains) in
+    # the thread that got it, while later segments are still being synthesized; only its
+    # format, duration and words are kept
+    loudness: list[SegmentLoudness | None] = [None] * len(segments)
+    gain_ranges: list[tuple[int, int] | None] = [None] * len(segments)
+
+    def measure_clip(index: int, clip: AudioClip) -> None:
+        loudness[index] = segment_loudness(engine, voice, segments[index].text, clip, storage)
+        gains = coded_gains(clip.mp3)
+        gain_ranges[index] = (min(gains), max(gains)) if gains else None
+
     made = synthesize_all(
         engine,
         voice,
@@ -367,20 +377,15 @@ def render_article(
         storage,
         synthesis or SynthesisOptions(),
         on_progress,
+        on_clip=measure_clip,
     )
-    measured: list[SegmentLoudness] = []
-    gain_low, gain_high = 255, 0  # the coded granules' global_gain range, over all clips
-    for seg, (clip_format, clip_duration, _words) in zip(segments, made, strict=True):
-        cached = storage.read(clip_key(engine, voice, seg.text))
-        if cached:
-            clip = AudioClip(mp3=cached, duration=clip_duration, format=clip_format)
-        else:
-            clip = synthesize_segment(engine, voice, seg.text, storage)
-        measured.append(segment_loudness(engine, voice, seg.text, clip, storage))
-        gains = coded_gains(clip.mp3)
-        if gains:
-            gain_low, gain_high = min(gain_low, *gains), max(gain_high, *gains)
-        del clip  # in the cache; read back one at a time below
+    measured = [m for m in loudness if m is not None]
+    if len(measured) != len(segments):  # never expected: every clip passes measure_clip
+        raise RuntimeError("a segment was synthesized but not measured")
+    ranges = [r for r in gain_ranges if r is not None]
+    # the coded granules' global_gain range, over all clips
+    gain_low = min((low for low, _ in ranges), default=255)
+    gain_high = max((high for _, high in ranges), default=0)
 
     fmt = common_format(m[0] for m in made)
     pauses = pauses_for(segments, settings)

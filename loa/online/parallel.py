@@ -83,24 +83,29 @@ def synthesize_all(
     storage: Storage,
     options: SynthesisOptions,
     on_progress: Callable[[int, int], None] | None = None,
+    on_clip: Callable[[int, AudioClip], None] | None = None,
 ) -> list[Made]:
     """Every text's clip in order, as (format, duration, words): the audio itself is in the
-    cache (memory stays bounded by the clips in flight). ``on_progress(done, total)`` is
-    called (in this thread) whenever the run of finished segments from the first one grows:
-    ``done`` segments can be played. The first error stops the rest (queued segments are not
-    sent) and is raised."""
+    cache (memory stays bounded by the clips in flight). ``on_clip(index, clip)`` sees each
+    clip as soon as it is there, in the thread that got it (the caller measures it there,
+    while other segments are still on the network). ``on_progress(done, total)`` is called
+    (in this thread) whenever the run of finished segments from the first one grows: ``done``
+    segments can be played. The first error stops the rest (queued segments are not sent) and
+    is raised."""
     total = len(texts)
 
-    def one(text: str) -> Made:
+    def one(index: int, text: str) -> Made:
         clip = cached_or_synthesized(
             engine, voice, text, storage, claims=options.claims, counters=options.counters
         )
+        if on_clip is not None:
+            on_clip(index, clip)
         return clip.format, clip.duration, words_of(clip)
 
     if options.concurrency <= 1:
         made: list[Made] = []
-        for text in texts:
-            made.append(one(text))
+        for index, text in enumerate(texts):
+            made.append(one(index, text))
             if on_progress:
                 on_progress(len(made), total)
         return made
@@ -110,7 +115,7 @@ def synthesize_all(
     pool = cf.ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="loa-synth")
     try:
         # submitted in order and taken FIFO by the pool: the first segments go out first
-        futures = {pool.submit(one, text): index for index, text in enumerate(texts)}
+        futures = {pool.submit(one, index, text): index for index, text in enumerate(texts)}
         pending = set(futures)
         while pending:
             finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
