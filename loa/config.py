@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     upgrade_after_fallback: bool = Field(
         default=True, description="Re-make fallback articles with the online engine when healthy."
     )
+    upgrade_every_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often one worker looks for fallback articles to re-make.",
+    )
     max_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     max_body_bytes: int = Field(
         default=2_000_000, gt=0, description="Largest request body accepted."

@@ -27,7 +27,6 @@ from workers.app import app
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 30
-UPGRADE_EVERY_SECONDS = 5  # how often one worker looks for fallback articles to re-make
 UPGRADES_AT_ONCE = 2  # upgrades sent per look: a pace that leaves the budget to new articles
 TASK_UPGRADE_ARTICLE = "loa.upgrade_article"
 QUEUED_GRACE_SECONDS = 300  # queued this long without a claim: the message may be lost
@@ -80,7 +79,9 @@ def send_upgrades(settings: Settings) -> int:
     client = _shared_redis(settings)
     if client is None or not settings.upgrade_after_fallback:
         return 0
-    if not client.set("loa:upgrade-sweep", "1", nx=True, px=int(UPGRADE_EVERY_SECONDS * 900)):
+    if not client.set(
+        "loa:upgrade-sweep", "1", nx=True, px=int(settings.upgrade_every_seconds * 900)
+    ):
         return 0
     candidates = upgrade_candidates(settings, UPGRADES_AT_ONCE)
     if not candidates:
@@ -95,7 +96,7 @@ def send_upgrades(settings: Settings) -> int:
 
 
 def _upgrade_forever(stop: threading.Event) -> None:
-    while not stop.wait(UPGRADE_EVERY_SECONDS):
+    while not stop.wait(get_settings().upgrade_every_seconds):
         try:
             send_upgrades(get_settings())
         except Exception:  # a passing database or broker error must not end the loop

@@ -64,6 +64,7 @@ def gstack(tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS) -> I
         LOA_GTTS_MAX_CONCURRENCY="4",
         LOA_BREAKER_FAILURES="5",
         LOA_BREAKER_OPEN_SECONDS="2",
+        LOA_UPGRADE_EVERY_SECONDS="1",
     ) as s:
         # a second worker process from the start (it comes up while the first tests run):
         # identical segments and the budget are then shared across processes throughout
