@@ -12,16 +12,22 @@ hosts with skewed clocks agree):
 
 ``priority="low"`` (background upgrades) only takes a slot while at least half of each limit is
 free, so new articles always find room.
+
+A waiter sleeps until the time the script names (when the oldest start leaves the window, or
+20 ms while every slot is held) plus at most 20 ms of jitter, and wakes at once when a thread of
+its own process releases a slot (most releases a waiter needs are its own article's).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import random
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import redis
@@ -42,7 +48,7 @@ redis.call('ZREMRANGEBYSCORE', flight_key, '-inf', now)
 local conc_limit = math.max(1, math.floor(max_conc * share))
 local rate_limit = math.max(1, math.floor(max_rps * share))
 if redis.call('ZCARD', flight_key) >= conc_limit then
-  return 20
+  return -20
 end
 if redis.call('ZCARD', rate_key) >= rate_limit then
   local oldest = redis.call('ZRANGE', rate_key, 0, 0, 'WITHSCORES')
@@ -72,7 +78,6 @@ class Budget:
         max_concurrency: int,
         window: float = 1.2,
         hold_seconds: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.name = name
@@ -80,13 +85,16 @@ class Budget:
         self.max_concurrency = max_concurrency
         self.window = window
         self.hold_seconds = hold_seconds
-        self.sleep = sleep
+        self._pid = -1
+        self._freed = threading.Condition()
         self._script: Any = client.register_script(_ACQUIRE)
         self.rate_key = f"loa:budget:{name}:rate"
         self.flight_key = f"loa:budget:{name}:flight"
 
     def try_acquire(self, token: str, priority: str = "normal") -> float:
-        """Take a slot for ``token`` now (returns 0) or say how many seconds to wait."""
+        """Take a slot for ``token`` now (returns 0) or say how many seconds to wait: negative
+        while every slot is held (a release may end the wait sooner), positive for the rate
+        (until the oldest start leaves the window)."""
         wait_ms = self._script(
             keys=[self.rate_key, self.flight_key],
             args=[
@@ -102,6 +110,25 @@ class Budget:
 
     def release(self, token: str) -> None:
         self.client.zrem(self.flight_key, token)
+        freed = self._condition()
+        with freed:
+            freed.notify()  # one waiter: one slot
+
+    def _condition(self) -> threading.Condition:
+        """This process's condition (a forked child makes its own: no lock shared)."""
+        if self._pid != os.getpid():
+            self._pid, self._freed = os.getpid(), threading.Condition()
+        return self._freed
+
+    def _wait(self, seconds: float) -> None:
+        """Wait ``seconds`` (negative: every slot is held, so a release here ends it sooner)."""
+        jitter = random.uniform(0.0, min(0.02, abs(seconds)))  # waiters do not move in step
+        if seconds > 0:
+            time.sleep(seconds + jitter)
+            return
+        freed = self._condition()
+        with freed:
+            freed.wait(-seconds + jitter)
 
     @contextlib.contextmanager
     def slot(self, *, priority: str = "normal", timeout: float = 120.0) -> Iterator[None]:
@@ -110,11 +137,11 @@ class Budget:
         deadline = time.monotonic() + timeout
         while True:
             wait = self.try_acquire(token, priority)
-            if wait <= 0:
+            if wait == 0:
                 break
-            if time.monotonic() + wait > deadline:
+            if time.monotonic() + abs(wait) > deadline:
                 raise BudgetTimeout(f"{self.name}: no request slot within {timeout:.0f} s")
-            self.sleep(wait * random.uniform(1.0, 1.5))  # jitter: waiters do not move in step
+            self._wait(wait)
         try:
             yield
         finally:
