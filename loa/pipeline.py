@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,11 @@ from loa.text.normalize import find_abbreviation_definitions, normalize
 from loa.text.segment import segment_article
 
 logger = logging.getLogger(__name__)
+
+#: Clips measured at once in one process (the synthesis threads take turns): measuring is CPU
+#: work, so more than the cores gains nothing, and each measurement holds the clip's samples
+#: and a batch of interpolation windows (~10 MB for a 5 s clip).
+MEASURING_AT_ONCE = threading.BoundedSemaphore(2)
 
 
 def load_article(
@@ -366,7 +372,8 @@ def render_article(
     gain_ranges: list[tuple[int, int] | None] = [None] * len(segments)
 
     def measure_clip(index: int, clip: AudioClip) -> None:
-        loudness[index] = segment_loudness(engine, voice, segments[index].text, clip, storage)
+        with MEASURING_AT_ONCE:
+            loudness[index] = segment_loudness(engine, voice, segments[index].text, clip, storage)
         gains = coded_gains(clip.mp3)
         gain_ranges[index] = (min(gains), max(gains)) if gains else None
 
