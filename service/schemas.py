@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -26,7 +25,7 @@ from pydantic import (
 )
 
 from loa.contracts import SITE_PATTERN
-from loa.engines.registry import AUTO, engine_names, known_voices, voices_by_engine
+from loa.engines.registry import AUTO, engine_names, known_voices
 from loa.text.lexicon import MAX_ENTRIES, MAX_KEY_CHARS, MAX_VALUE_CHARS
 
 
@@ -467,30 +466,6 @@ def _site_categories() -> list[JsonValue]:
     return branches
 
 
-def _site_voices() -> list[JsonValue]:
-    """One branch per engine: its voices; auto or no engine: any engine's voice."""
-
-    def voice_of(voices: Sequence[str]) -> JsonValue:
-        return {"anyOf": [{"type": "string", "enum": list[JsonValue](voices)}, {"type": "null"}]}
-
-    branches: list[JsonValue] = [
-        {"properties": {"engine": {"enum": [AUTO, None]}, "voice": voice_of(known_voices())}}
-    ]
-    for name, voices in voices_by_engine().items():
-        branch: dict[str, JsonValue] = {
-            "properties": {"engine": {"const": name}, "voice": voice_of(voices)},
-            "required": ["engine"],
-        }
-        branches.append(branch)
-    return branches
-
-
-def _site_update_schema(schema: dict[str, Any]) -> None:
-    """Apple's category with one of its subcategories, and a voice the engine offers (read
-    from the registry when the schema is generated)."""
-    schema["allOf"] = [{"anyOf": _site_categories()}, {"anyOf": _site_voices()}]
-
-
 def _site_text(limit: int, *, required: bool = False, **extra: Any) -> Any:
     pattern = SITE_TEXT_PATTERN if required else SITE_OPTIONAL_PATTERN
     string = {"type": "string", "maxLength": limit, "pattern": pattern}
@@ -507,7 +482,9 @@ class SiteUpdate(BaseModel):
     with 422), other values 255 characters; the category from Apple's list, with one of its
     subcategories."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_site_update_schema)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"anyOf": _site_categories()}
+    )
 
     title: str = _site_text(255, required=True)
     description: str = _site_text(4000, required=True)
@@ -548,6 +525,6 @@ class SiteUpdate(BaseModel):
         default=None,
         max_length=50,
         description="The site's default voice: one the engine offers (any engine's for auto "
-        "or null); a post's own voice wins.",
+        "or null; another is refused with 422 naming voice); a post's own voice wins.",
         json_schema_extra=_voice_enum,
     )
