@@ -124,13 +124,17 @@ def test_the_word_lit_follows_playback_and_seeks(
 
     # while playing, the word lit moves on through the article's words, in order
     lit: list[str] = []
-    while len(lit) < 4:
+    deadline = time.monotonic() + 60
+    while len(lit) < 4 and time.monotonic() < deadline:
         w = highlighted(page)["word"]
         if w and (not lit or lit[-1] != w):
             lit.append(w)
         time.sleep(0.05)
-    on_page = fold(page.inner_text("#article-body"))
-    assert all(fold(w) in on_page for w in lit), lit
+    on_page, at = fold(page.inner_text("#article-body")), 0
+    for w in lit:
+        at = on_page.find(fold(w), at)
+        assert at >= 0, (w, lit)
+    assert len(lit) == 4, lit
 
     # paused at several points of playback, the word lit is the one being said
     last = 0.0
@@ -177,7 +181,7 @@ def test_the_word_lit_follows_progressive_playback(
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     paragraphs = [
-        f"Đoạn đường thứ {n} của dự án dài {n * 3} km, do UBND huyện đầu tư." for n in range(1, 13)
+        f"Đoạn đường thứ {n} của dự án dài {n * 3} km, do UBND huyện đầu tư." for n in range(1, 25)
     ]
     external_id = f"words-progressive-{tag}"
     page = open_page(loa, site, context, console, external_id, paragraphs)
@@ -186,7 +190,8 @@ def test_the_word_lit_follows_progressive_playback(
     page.get_by_role("button", name="Đọc nội dung").click(timeout=30_000)
     page.wait_for_function(f"() => {PLAYER}.pos() > 2.0", timeout=30_000)
     pause(page)
-    assert player_state(page)["mode"] in ("mse", "clips")  # still on the segments done so far
+    # still on the segments done so far (24 requests at 1 s each, 3 at a time at most)
+    assert player_state(page)["mode"] in ("mse", "clips")
     seen = highlighted(page)
     assert seen["word"] is not None
     segments = playlist(loa, article_id)  # the same timings as the progressive segments had
