@@ -42,6 +42,7 @@ from loa.errors import InputError
 from loa.online.parallel import SynthesisOptions, synthesize_all
 from loa.publishing.playlists import content_address_of_file
 from loa.storage.base import Storage
+from loa.text.align import timed_words
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import Block, ExtractedArticle, Segment
@@ -195,7 +196,8 @@ def build_playlist(
     reader_texts: Sequence[str | None] | None = None,
 ) -> dict[str, Any]:
     """The playlist: text, start and duration a segment, and the total. ``words`` (engines
-    with word timings: edge) gives each segment ``words`` in seconds from the audio's start.
+    with word timings: edge) gives each segment ``words`` in seconds from the audio's start,
+    each placed in the segment's ``text`` (``offset``/``length``, see ``loa.text.align``).
 
     ``reader_texts[i]``, when given and not None, is segment i's text as the reader sees it
     (an intro or outro, which is not part of ``source_text``)."""
@@ -218,10 +220,7 @@ def build_playlist(
         }
         timed = words[index] if words else ()
         if timed:
-            item["words"] = [
-                {"text": w.text, "start": round(start + w.start, 3), "duration": w.duration}
-                for w in timed
-            ]
+            item["words"] = timed_words(item["text"], timed, start)
         items.append(item)
     return {"duration": round(duration, 3), "segments": items}
 

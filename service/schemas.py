@@ -276,9 +276,17 @@ class ArticlePublic(BaseModel):
 
 
 class WordTimingPublic(BaseModel):
-    text: str
+    text: str = Field(description="The word as spoken (normalized: numbers read out).")
     start: float
     duration: float
+    offset: int | None = Field(
+        default=None,
+        description="Where the word stands in the segment's text (code points), or null "
+        "when it cannot be placed there.",
+    )
+    length: int | None = Field(
+        default=None, description="How many code points of the segment's text it reads."
+    )
 
 
 class PlaylistSegment(BaseModel):
