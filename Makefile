@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # module's stack is started once). Integration tests mostly wait on their stacks, so more
 # processes than cores pay. One process (0) when TEST_DATABASE_URL or TEST_REDIS_URL names a
 # shared server: the stacks of parallel processes would reset each other's database.
-PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL)$(TEST_REDIS_URL),0,4)
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL)$(TEST_REDIS_URL),0,3)
 
 .PHONY: run test unit integration lint bench clean check-python
 
