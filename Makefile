@@ -13,6 +13,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make test runs the suite in this many processes (pytest-xdist; each file stays in one, so a
+# module's stack is started once). Integration tests mostly wait on their stacks, so more
+# processes than cores pay. One process (0) when TEST_DATABASE_URL or TEST_REDIS_URL names a
+# shared server: the stacks of parallel processes would reset each other's database.
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL)$(TEST_REDIS_URL),0,3)
 
 .PHONY: run test unit integration lint bench clean check-python
 
@@ -30,7 +35,7 @@ run: $(STAMP)
 	PORT=$(PORT) $(BIN)/loa serve
 
 test: lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

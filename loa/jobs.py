@@ -9,8 +9,6 @@ revision does nothing, and one that finds a live lease is told to come back late
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from loa.online.guard import GuardedEngine
 from loa.online.machinery import is_healthy, machinery_for
 from loa.online.parallel import SynthesisOptions
 from loa.online.redis_client import redis_for
+from loa.owners import current_owner, owner_is_dead
 from loa.pipeline import RenderedArticle, Tags, load_article, render_article
 from loa.storage import get_storage
 from loa.storage.base import Storage
@@ -43,27 +42,6 @@ from loa.text.model import Segment
 logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30
-
-
-def current_owner() -> str:
-    """This process as a lease owner (computed per call: prefork children have their own pid)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def owner_is_dead(owner: str | None) -> bool:
-    """True when the lease belongs to a process on this host that no longer exists."""
-    if not owner or ":" not in owner:
-        return False
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 class LeaseHeld(Exception):

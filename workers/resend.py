@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from loa.clock import now
 from loa.config import get_settings
-from loa.jobs import find_stale_work, owner_is_dead
+from loa.jobs import find_stale_work
 from loa.logs import configure_logging
+from loa.owners import owner_is_dead
 from loa.storage.db import session_scope
 from loa.storage.models import Article
 from workers.tasks import enqueue

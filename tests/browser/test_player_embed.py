@@ -58,7 +58,7 @@ def test_button_appears_once_audio_exists_then_plays_with_highlight(
 
     button.click()
     page.wait_for_function(
-        "() => document.querySelector('loa-player')._loaPlayer.pos() > 1.0", timeout=20_000
+        "() => document.querySelector('loa-player')._loaPlayer.pos() > 1.0", timeout=60_000
     )
     state = player_state(page)
     assert state["paused"] is False and state["main"] == "Tạm dừng"

@@ -166,8 +166,9 @@ def running_stack(tmp: Path, **extra_env: str) -> Iterator[Stack]:
 
         stack.callback(stop_all)
         s.start_worker()
-        _wait_http(s.base_url + "/healthz", s.procs["api"], 30, s)
-        s.wait_for_worker()
+        # generous: on a loaded machine (parallel test processes) the API takes long to import
+        _wait_http(s.base_url + "/healthz", s.procs["api"], 120, s)
+        s.wait_for_worker(timeout=120)
         yield s
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -239,3 +242,27 @@ def test_progress_counts_the_run_of_finished_segments_from_the_first() -> None:
         lambda done, total: seen.append(done),
     )
     assert seen == sorted(seen) and seen[-1] == 12
+
+
+def test_a_claim_whose_claimant_died_is_freed_at_once_and_a_live_one_is_waited_for(
+    client: redis.Redis, name: str
+) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid now names no process (a worker killed mid-segment)
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) >= 3:
+            raise TimeoutError("still waiting")
+
+    claims = SegmentClaims(client, sleep=sleep)
+    client.set(f"loa:claim:{name}", f"{socket.gethostname()}:{gone.pid}", px=120_000)
+    claims.wait_released(name, lambda: False)
+    assert naps == [] and not client.exists(f"loa:claim:{name}")
+
+    assert claims.claim(name)  # held by this (live) process: the waiter keeps waiting
+    with pytest.raises(TimeoutError):
+        claims.wait_released(name, lambda: False)
+    assert client.exists(f"loa:claim:{name}")
+    claims.release(name)
