@@ -148,15 +148,10 @@ _ONE_SOURCE: list[JsonValue] = [
 ]
 
 
-class ArticleCreate(BaseModel):
-    """Exactly one of text | html | url (url alone: the worker fetches the page)."""
+class ArticleFields(BaseModel):
+    """An article's fields as a CMS sends them (POST /v1/articles, the site webhook)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        str_max_length=50_000_000,
-        json_schema_extra={"anyOf": _ONE_SOURCE},
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=50_000_000)
 
     title: str | None = Field(default=None, max_length=1000)
     text: str | None = _source_field("plain text")
@@ -170,7 +165,6 @@ class ArticleCreate(BaseModel):
     external_id: ExternalId | None = Field(
         default=None, description="The CMS's id: a re-post with the same site makes a revision."
     )
-    site: SiteName = "default"
     author: str | None = Field(default=None, max_length=300)
     published_at: Rfc3339 | None = Field(
         default=None, description="RFC 3339 date-time with an offset (2022-05-16T08:00:00+07:00)."
@@ -207,6 +201,14 @@ class ArticleCreate(BaseModel):
         if not v.lower().startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return v
+
+
+class ArticleCreate(ArticleFields):
+    """Exactly one of text | html | url (url alone: the worker fetches the page)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": _ONE_SOURCE})
+
+    site: SiteName = "default"
 
 
 class Progress(BaseModel):

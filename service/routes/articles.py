@@ -17,10 +17,10 @@ from loa.config import Settings
 from loa.storage.base import Storage
 from loa.storage.models import Article
 from service.accel import accel_response, recent_audio, remember_audio
-from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
+from service.deps import SessionDep, SettingsDep, StorageDep, WriterDep, require_site_write
 from service.errors import ApiError
 from service.links import article_links
-from service.openapi import WRITE_ERRORS, responses
+from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
 from service.schemas import ArticleCreate, ArticleLinks, ArticlePublic, PlaylistPublic, Progress
@@ -143,7 +143,6 @@ LOCATION = {
     "",
     status_code=202,
     response_model=ArticlePublic,
-    dependencies=[WriteAccess],
     operation_id="create_article",
     responses={
         200: {
@@ -164,7 +163,9 @@ def create_article(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    principal: WriterDep,
 ) -> JSONResponse:
+    require_site_write(principal, body.site)
     result = articles.submit(session, _submission(body, settings))
     public = to_public(request, result.article)
     if not result.changed:
@@ -348,10 +349,13 @@ def get_playlist(
 @router.delete(
     "/{article_id}",
     status_code=204,
-    dependencies=[WriteAccess],
     operation_id="delete_article",
-    responses={204: {"description": "Deleted, with its audio."}, **responses(401, 404)},
+    responses={204: {"description": "Deleted, with its audio."}, **responses(*AUTH_ERRORS, 404)},
 )
-def delete_article(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
-    articles.delete(session, storage, _load(session, article_id))
+def delete_article(
+    article_id: ArticleId, session: SessionDep, storage: StorageDep, principal: WriterDep
+) -> Response:
+    row = _load(session, article_id)
+    require_site_write(principal, row.site)
+    articles.delete(session, storage, row)
     return Response(status_code=204)

@@ -1,0 +1,122 @@
+"""Bodies of the sites' keys, integration settings, webhook and callback log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+
+from service.schemas import _ONE_SOURCE, ArticleFields, ExternalId, Rfc3339
+
+_HOST = r"[A-Za-z0-9.-]+"
+_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+#: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
+ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
+#: "" (clear) or an http(s) URL: host, optional port, a path/query of printable ASCII.
+SECRET_PATTERN = "^([!-~]{16,200})?$"
+CALLBACK_URL_PATTERN = f"^([hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?)?$"
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    scope: Literal["write", "read"] = "write"
+    expires_at: Rfc3339 | None = Field(
+        default=None, description="Optional: an RFC 3339 date-time with its offset."
+    )
+    label: str | None = Field(default=None, max_length=200)
+
+
+class KeyPublic(BaseModel):
+    id: str
+    site: str
+    scope: Literal["write", "read"]
+    label: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="The key itself: shown this once, stored only hashed.")
+
+
+class SiteSettingsUpdate(BaseModel):
+    """Omitted fields stay as they are; "" (or []) clears one."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    webhook_secret: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=SECRET_PATTERN,
+        description='16-200 printable ASCII characters, no spaces ("" clears). Write-only: '
+        "never returned.",
+    )
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=CALLBACK_URL_PATTERN,
+        description="http(s) URL events are POSTed to; its address is checked (as article "
+        'URLs are: no private, loopback or metadata addresses) at every delivery. "" clears.',
+    )
+    allowed_origins: list[Annotated[str, StringConstraints(pattern=ORIGIN_PATTERN)]] | None = Field(
+        default=None, max_length=50, description="Browser origins such as https://x.vn."
+    )
+
+
+class SiteSettingsPublic(BaseModel):
+    site: str
+    webhook_secret_set: bool
+    callback_url: str | None
+    allowed_origins: list[str]
+    updated_at: datetime | None
+
+
+#: publish and update carry the article (exactly one source, as POST /v1/articles); unpublish
+#: and delete need only the external id.
+_EVENT_BODIES: list[JsonValue] = [
+    {"properties": {"event": {"enum": ["unpublish", "delete"]}}},
+    {"properties": {"event": {"enum": ["publish", "update"]}}, "anyOf": _ONE_SOURCE},
+]
+
+
+class WebhookEvent(ArticleFields):
+    """A CMS event: publish or update (the article's fields, as POST /v1/articles takes
+    them, but not ``site``: the URL names it), unpublish or delete (``external_id`` alone)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": _EVENT_BODIES})
+
+    event: Literal["publish", "update", "unpublish", "delete"]
+    external_id: ExternalId = Field(description="The CMS's id of the article.")
+
+
+class WebhookResult(BaseModel):
+    event: str
+    external_id: str
+    article_id: str | None
+    status: str | None
+    duplicate: bool = False
+
+
+class CallbackPublic(BaseModel):
+    id: str
+    site: str
+    article_id: str | None
+    event: str
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+class CallbackLog(BaseModel):
+    site: str
+    deliveries: list[CallbackPublic]
