@@ -17,9 +17,8 @@ from service import openapi
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
-from service.routes import articles, health, player, public, publishing, sites
 from service.preflight import WritePreflight
-from service.routes import articles, health, keys, player, public, sites, webhook
+from service.routes import articles, health, keys, player, public, publishing, sites, webhook
 from service.routes import metrics as metrics_route
 
 logger = logging.getLogger(__name__)

@@ -1,14 +1,14 @@
 """site keys, site integration settings, webhook receipts, callback deliveries
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # renumber at merge: the newest migration on main when written
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
