@@ -30,7 +30,7 @@ from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.errors import FetchError
 from loa.storage.db import session_scope
-from loa.storage.models import Article, CallbackDelivery, SiteSettings
+from loa.storage.models import Article, CallbackDelivery, Site
 from loa.text.fetch import Resolver, check_url, parse_allow_hosts
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def record(session: Session, settings: Settings, article_id: str, event: str) ->
     article = session.get(Article, article_id)
     if article is None:
         return None
-    site = session.get(SiteSettings, article.site)
+    site = session.get(Site, article.site)
     if site is None or not site.callback_url:
         return None
     row = CallbackDelivery(
@@ -122,7 +122,7 @@ def deliver(
         row = session.get(CallbackDelivery, delivery_id)
         if row is None or row.status != "pending":
             return Attempt(done=True, delivered=row is not None and row.status == "delivered")
-        site = session.get(SiteSettings, row.site)
+        site = session.get(Site, row.site)
         secret = (site.webhook_secret if site else None) or ""
         body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode()
         url = row.url

@@ -1,6 +1,8 @@
 """A site's integration settings: webhook secret (write-only), callback URL, allowed origins.
 
-Kept in their own table until they join the site's publishing resource.
+They are part of the sites resource (``PUT /v1/sites/{site}``) and columns of its row. PUT
+replaces the site whole, but the secret is write-only and cannot be sent back as it was read:
+an omitted ``webhook_secret`` keeps the stored one, ``null`` removes it.
 """
 
 from __future__ import annotations
@@ -10,26 +12,57 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from loa.config import Settings
 from loa.errors import InputError
-from loa.storage.models import SiteSettings
+from loa.storage.models import Site
 
 MAX_ORIGINS = 50
 MIN_SECRET_CHARS = 16
 MAX_SECRET_CHARS = 200
 
 
+KEEP = "keep"  # webhook_secret omitted from a PUT: the stored one stays
+
+
 @dataclass(frozen=True)
-class Change:
-    """What a PUT changes; ``None`` leaves a value as it is, ``""``/``[]`` clears it."""
+class Integration:
+    """A site's integration settings as a PUT gives them, checked and normalized."""
 
-    webhook_secret: str | None = None
+    webhook_secret: str | None = KEEP  # KEEP, None (remove) or a new secret
     callback_url: str | None = None
-    allowed_origins: list[str] | None = None
+    allowed_origins: tuple[str, ...] = ()
 
 
-def get(session: Session, site: str) -> SiteSettings | None:
-    return session.get(SiteSettings, site)
+def get(session: Session, site: str) -> Site | None:
+    return session.get(Site, site)
+
+
+def parse(
+    fields: set[str],
+    webhook_secret: str | None,
+    callback_url: str | None,
+    allowed_origins: list[str] | None,
+) -> Integration:
+    """Check a PUT's values; ``fields`` are those it sent. InputError names the field."""
+    secret: str | None = KEEP
+    if "webhook_secret" in fields:
+        secret = check_secret(webhook_secret) or None if webhook_secret is not None else None
+    url = callback_url.strip() if callback_url is not None else ""
+    origins = allowed_origins or []
+    if len(origins) > MAX_ORIGINS:
+        raise InputError(f"allowed_origins: at most {MAX_ORIGINS}", field="allowed_origins")
+    return Integration(
+        webhook_secret=secret,
+        callback_url=check_callback_url(url) if url else None,
+        allowed_origins=tuple(sorted({normalize_origin(o) for o in origins})),
+    )
+
+
+def apply(row: Site, integration: Integration) -> None:
+    """Set the row's columns (the caller commits)."""
+    if integration.webhook_secret != KEEP:
+        row.webhook_secret = integration.webhook_secret
+    row.callback_url = integration.callback_url
+    row.allowed_origins = list(integration.allowed_origins)
 
 
 def check_secret(secret: str) -> str:
@@ -95,26 +128,7 @@ def normalize_origin(origin: str) -> str:
     return f"{scheme}://{host}" + ("" if port in (None, default) else f":{port}")
 
 
-def apply(session: Session, site: str, change: Change, settings: Settings) -> SiteSettings:
-    row = session.get(SiteSettings, site)
-    if row is None:
-        row = SiteSettings(site=site, allowed_origins=[])
-        session.add(row)
-    if change.webhook_secret is not None:
-        row.webhook_secret = check_secret(change.webhook_secret) or None
-    if change.callback_url is not None:
-        row.callback_url = (
-            check_callback_url(change.callback_url) if change.callback_url.strip() else None
-        )
-    if change.allowed_origins is not None:
-        if len(change.allowed_origins) > MAX_ORIGINS:
-            raise InputError(f"allowed_origins: at most {MAX_ORIGINS}", field="allowed_origins")
-        row.allowed_origins = sorted({normalize_origin(o) for o in change.allowed_origins})
-    session.flush()
-    return row
-
-
-def origin_allowed(row: SiteSettings | None, origin: str) -> bool:
+def origin_allowed(row: Site | None, origin: str) -> bool:
     if row is None:
         return False
     try:

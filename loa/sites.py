@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from loa import site_settings
 from loa.clock import as_utc, now
 from loa.errors import NotFound
 from loa.publishing.artwork import Artwork, default_artwork
 from loa.publishing.feed import FeedItem
 from loa.publishing.playlists import content_address
 from loa.publishing.site import SiteMeta, clean_text, parse_site
+from loa.site_settings import Integration
 from loa.storage.models import Article, AudioFile, Site
 
 SUMMARY_CHARS = 600  # a feed item's description: the article's beginning, cut at a word
@@ -74,9 +76,12 @@ def meta_of(row: Site) -> SiteMeta:
     return parse_site(row.meta)
 
 
-def put_site(session: Session, site: str, meta: SiteMeta) -> tuple[Site, bool]:
-    """Create or replace the site's metadata; commits. Returns the row and whether what is
-    spoken (intro, outro) changed, in which case the site's articles must be made again."""
+def put_site(
+    session: Session, site: str, meta: SiteMeta, integration: Integration | None = None
+) -> tuple[Site, bool]:
+    """Create or replace the site's metadata (and integration settings, when given); commits.
+    Returns the row and whether what is spoken (intro, outro) changed, in which case the
+    site's articles must be made again."""
     row = get_site(session, site)
     t = now()
     if row is None:
@@ -89,6 +94,8 @@ def put_site(session: Session, site: str, meta: SiteMeta) -> tuple[Site, bool]:
         if row.meta != meta.to_dict():
             row.meta = meta.to_dict()
             row.changed_at = t
+    if integration is not None:
+        site_settings.apply(row, integration)
     session.commit()
     return row, spoken_changed
 

@@ -16,6 +16,7 @@ from loa.errors import InputError
 from loa.keys import Principal
 from loa.storage import Storage, get_storage
 from loa.storage.db import new_session
+from loa.storage.models import Article
 from service.errors import ApiError
 
 # The dependencies are ``async def`` where they do no I/O: FastAPI runs a plain ``def``
@@ -105,6 +106,18 @@ def get_principal(request: Request, settings: SettingsDep, session: SessionDep) 
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_reader(request: Request, settings: SettingsDep, session: SessionDep) -> Principal:
+    """Who is reading a public resource: as :func:`get_principal`, but a key that is not valid
+    reads as nobody (a public read never fails for its Authorization header)."""
+    try:
+        return get_principal(request, settings, session)
+    except ApiError:
+        return keys.ANONYMOUS
+
+
+ReaderDep = Annotated[Principal, Depends(get_reader)]
 
 
 def _public_origin(settings: Settings) -> str:
@@ -201,3 +214,9 @@ def require_site_read(principal: Principal, site: str) -> None:
         )
     if not principal.may_read(site):
         raise ApiError(403, "forbidden", f"this key may not read the site {site!r}", field="site")
+
+
+def may_see(principal: Principal, article: Article) -> bool:
+    """Drafts (``published`` false) are private: only their own site's keys and admin keys
+    (everyone, when Loa runs open) read them; to anyone else a draft does not exist (404)."""
+    return article.published or principal.may_read(article.site)

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from loa.errors import InputError
 from loa.site_settings import normalize_origin
 from loa.storage.db import new_session
-from loa.storage.models import SiteSettings
+from loa.storage.models import Site
 
 WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 CACHE_SECONDS = 5.0
@@ -70,7 +70,7 @@ class WritePreflight:
     def _read(self) -> frozenset[str]:
         session = new_session(self.database_url)
         try:
-            rows = session.scalars(select(SiteSettings.allowed_origins)).all()
+            rows = session.scalars(select(Site.allowed_origins)).all()
             return frozenset(o for origins in rows for o in (origins or []))
         except SQLAlchemyError:  # no database yet: no origin is offered writes
             return frozenset()

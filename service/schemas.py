@@ -346,6 +346,14 @@ class SitePublic(BaseModel):
     outro: str | None
     locked: bool
     artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
+    webhook_secret_set: bool | None = Field(
+        description="Whether a webhook_secret is set (the secret itself is never returned); "
+        "null unless the caller's key may read this site."
+    )
+    callback_url: str | None = Field(
+        description="null when none is set, or unless the caller's key may read this site."
+    )
+    allowed_origins: list[str]
     updated_at: datetime
     requeued: int | None = Field(
         default=None, description="Articles made again because the intro or outro changed."
@@ -391,6 +399,15 @@ _NOT_AT = f"[^@{_WS}{_char_class(_SITE_CONTROLS)}]"
 #: blank means "none"
 SITE_EMAIL_PATTERN = f"^[{_WS}]*({_NOT_AT}+@{_NOT_AT}+[.]{_NOT_AT}+)?[{_WS}]*$"
 SITE_LANGUAGE_PATTERN = f"^[{_WS}]*([a-z]{{2,3}}(-[A-Za-z0-9]{{2,8}})*)?[{_WS}]*$"
+
+
+_HOST = r"[A-Za-z0-9.-]+"
+_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+#: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
+ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
+SECRET_PATTERN = "^[!-~]{16,200}$"
+#: An http(s) URL: host, optional port, a path/query of printable ASCII.
+CALLBACK_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?$"
 
 
 def _site_categories() -> list[JsonValue]:
@@ -470,3 +487,26 @@ class SiteUpdate(BaseModel):
     intro: str | None = _site_text(1000, description="Spoken before every article.")
     outro: str | None = _site_text(1000, description="Spoken after every article.")
     locked: bool = Field(default=False, description="podcast:locked")
+    # integration (loa.site_settings); PUT replaces them too, but for the write-only secret
+    webhook_secret: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=SECRET_PATTERN,
+        description="Signs webhooks in and callbacks out: 16-200 printable ASCII characters, no "
+        "spaces. Write-only (GET shows webhook_secret_set): omitted, the stored one is kept; "
+        "null removes it.",
+    )
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=CALLBACK_URL_PATTERN,
+        description="http(s) URL events (ready, failed, upgraded) are POSTed to; its address is "
+        "checked (as article URLs are: no private, loopback or metadata addresses) at every "
+        "delivery. Omitted or null: no callbacks.",
+    )
+    allowed_origins: list[Annotated[str, StringConstraints(pattern=ORIGIN_PATTERN)]] | None = Field(
+        default=None,
+        max_length=50,
+        description="Browser origins (such as https://x.vn) that may write with this site's "
+        "keys. Omitted or null: none.",
+    )

@@ -1,21 +1,13 @@
-"""Bodies of the sites' keys, integration settings, webhook and callback log."""
+"""Bodies of the sites' keys, webhook and callback log."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from service.schemas import _ONE_SOURCE, ArticleFields, ExternalId, Rfc3339
-
-_HOST = r"[A-Za-z0-9.-]+"
-_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
-#: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
-ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
-#: "" (clear) or an http(s) URL: host, optional port, a path/query of printable ASCII.
-SECRET_PATTERN = "^([!-~]{16,200})?$"
-CALLBACK_URL_PATTERN = f"^([hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?)?$"
 
 
 class KeyCreate(BaseModel):
@@ -41,38 +33,6 @@ class KeyPublic(BaseModel):
 
 class KeyCreated(KeyPublic):
     key: str = Field(description="The key itself: shown this once, stored only hashed.")
-
-
-class SiteSettingsUpdate(BaseModel):
-    """Omitted fields stay as they are; "" (or []) clears one."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    webhook_secret: str | None = Field(
-        default=None,
-        max_length=200,
-        pattern=SECRET_PATTERN,
-        description='16-200 printable ASCII characters, no spaces ("" clears). Write-only: '
-        "never returned.",
-    )
-    callback_url: str | None = Field(
-        default=None,
-        max_length=2000,
-        pattern=CALLBACK_URL_PATTERN,
-        description="http(s) URL events are POSTed to; its address is checked (as article "
-        'URLs are: no private, loopback or metadata addresses) at every delivery. "" clears.',
-    )
-    allowed_origins: list[Annotated[str, StringConstraints(pattern=ORIGIN_PATTERN)]] | None = Field(
-        default=None, max_length=50, description="Browser origins such as https://x.vn."
-    )
-
-
-class SiteSettingsPublic(BaseModel):
-    site: str
-    webhook_secret_set: bool
-    callback_url: str | None
-    allowed_origins: list[str]
-    updated_at: datetime | None
 
 
 #: publish and update carry the article (exactly one source, as POST /v1/articles); unpublish

@@ -88,7 +88,8 @@ class SiteLexicon(Base):
 
 
 class Site(Base):
-    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON) and artwork.
+    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork and
+    integration settings (webhook secret, callback URL, allowed browser origins).
 
     ``changed_at`` moves whenever what the site publishes changes (metadata, artwork, an
     article made ready, published, unpublished or deleted): the feed's Last-Modified."""
@@ -105,6 +106,10 @@ class Site(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # integration (loa.site_settings): the secret is write-only, never returned
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    allowed_origins: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class AudioFile(Base):
@@ -144,20 +149,6 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class SiteSettings(Base):
-    """A site's integration settings: webhook secret (write-only), callback URL, origins."""
-
-    __tablename__ = "site_settings"
-
-    site: Mapped[str] = mapped_column(String(100), primary_key=True)
-    webhook_secret: Mapped[str | None] = mapped_column(String(200))
-    callback_url: Mapped[str | None] = mapped_column(Text)
-    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
 
 
 class WebhookReceipt(Base):

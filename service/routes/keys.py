@@ -1,20 +1,15 @@
-"""Sites' API keys (admin keys only) and a site's integration settings."""
+"""Sites' API keys (admin keys only)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from loa import keys, site_settings
+from loa import keys
 from loa.clock import as_utc
-from loa.storage.models import ApiKey, SiteSettings
+from loa.storage.models import ApiKey
 from service.deps import (
     AdminDep,
-    PrincipalDep,
     SessionDep,
-    SettingsDep,
-    WriterDep,
-    require_site_read,
-    require_site_write,
 )
 from service.errors import ApiError
 from service.openapi import WRITE_ERRORS, responses
@@ -23,8 +18,6 @@ from service.tenant_schemas import (
     KeyCreate,
     KeyCreated,
     KeyPublic,
-    SiteSettingsPublic,
-    SiteSettingsUpdate,
 )
 
 router = APIRouter(tags=["keys"])
@@ -81,58 +74,3 @@ def revoke_key(key_id: str, session: SessionDep, _: AdminDep) -> Response:
     if keys.revoke_key(session, key_id) is None:
         raise ApiError(404, "not_found", f"no key with id {key_id[:64]}", field="key_id")
     return Response(status_code=204)
-
-
-def settings_public(site: str, row: SiteSettings | None) -> SiteSettingsPublic:
-    if row is None:
-        return SiteSettingsPublic(
-            site=site,
-            webhook_secret_set=False,
-            callback_url=None,
-            allowed_origins=[],
-            updated_at=None,
-        )
-    return SiteSettingsPublic(
-        site=site,
-        webhook_secret_set=bool(row.webhook_secret),
-        callback_url=row.callback_url,
-        allowed_origins=list(row.allowed_origins or []),
-        updated_at=as_utc(row.updated_at),
-    )
-
-
-@router.get(
-    "/v1/sites/{site}/settings",
-    response_model=SiteSettingsPublic,
-    operation_id="get_site_settings",
-    responses=responses(401, 403, 422),
-)
-def get_settings(
-    site: SitePath, session: SessionDep, principal: PrincipalDep
-) -> SiteSettingsPublic:
-    """The site's integration settings (the webhook secret is never returned)."""
-    require_site_read(principal, _check_site(site))
-    return settings_public(site, site_settings.get(session, site))
-
-
-@router.put(
-    "/v1/sites/{site}/settings",
-    response_model=SiteSettingsPublic,
-    operation_id="put_site_settings",
-    responses=responses(*WRITE_ERRORS),
-)
-def put_settings(
-    site: SitePath,
-    body: SiteSettingsUpdate,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: WriterDep,
-) -> SiteSettingsPublic:
-    require_site_write(principal, _check_site(site))
-    change = site_settings.Change(
-        webhook_secret=body.webhook_secret,
-        callback_url=body.callback_url,
-        allowed_origins=body.allowed_origins,
-    )
-    row = site_settings.apply(session, site, change, settings)
-    return settings_public(site, row)

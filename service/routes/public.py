@@ -15,15 +15,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from loa.clock import as_utc
 from loa.contracts import is_site_name
+from loa.keys import Principal
 from loa.progress import clip_with_pause, read_progress
 from loa.storage.base import Storage, check_key
 from loa.storage.keys import clip_with_pause_key
 from loa.storage.models import Article
-from service.deps import SessionDep, StorageDep
+from service.deps import ReaderDep, SessionDep, StorageDep, may_see
 from service.errors import ApiError
 from service.links import public_base_url
 from service.openapi import responses
@@ -205,6 +206,11 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _visible(reader: Principal, row: Article | None) -> Article | None:
+    """A draft the reader may not see is no article at all."""
+    return row if row is not None and may_see(reader, row) else None
+
+
 def _check_site(site: str) -> str:
     if not is_site_name(site):
         raise ApiError(422, "invalid_input", "site: lowercase letters, digits, . _ -", field="site")
@@ -217,12 +223,18 @@ def _check_site(site: str) -> str:
     responses={200: STATE_RESPONSE, **responses(404)},
 )
 def player_article(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> JSONResponse:
-    """The playable state of one article (``status: unknown`` when there is no such id)."""
+    """The playable state of one article (``status: unknown`` when there is no such id, or
+    it is a draft the caller may not see)."""
     if not ID_RE.fullmatch(article_id):
         raise ApiError(404, "not_found", "unknown article id", field="id")
-    return _answer(player_state(request, session.get(Article, article_id), storage))
+    row = _visible(reader, session.get(Article, article_id))
+    return _answer(player_state(request, row, storage))
 
 
 @router.get(
@@ -234,6 +246,7 @@ def player_lookup(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    reader: ReaderDep,
     site: Annotated[
         str,
         Query(
@@ -255,7 +268,7 @@ def player_lookup(
     row = session.scalars(
         select(Article).where(Article.site == site, Article.external_id == external_id)
     ).first()
-    return _answer(player_state(request, row, storage))
+    return _answer(player_state(request, _visible(reader, row), storage))
 
 
 @router.get(
@@ -273,6 +286,7 @@ def player_lookup(
 def recent_articles(
     request: Request,
     session: SessionDep,
+    reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=100, description="How many (1-100).")] = 20,
     site: Annotated[
         str | None,
@@ -281,6 +295,8 @@ def recent_articles(
 ) -> JSONResponse:
     """The most recently posted articles with their status (for the demo page)."""
     query = select(Article).order_by(Article.created_at.desc()).limit(limit)
+    if not reader.is_admin:  # drafts only to their own site's keys
+        query = query.where(or_(Article.published.is_(True), Article.site == (reader.site or "")))
     if site is not None:
         query = query.where(Article.site == _check_site(site))
     items = []
@@ -376,13 +392,17 @@ def _serve(
     responses={**FILE_RESPONSES, **responses(404, 409, 416)},
 )
 def download_audio(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """The finished MP3 as an attachment (the ``download`` attribute of a link is ignored
     across origins)."""
     if not ID_RE.fullmatch(article_id):
         raise ApiError(404, "not_found", "unknown article id", field="id")
-    row = session.get(Article, article_id)
+    row = _visible(reader, session.get(Article, article_id))
     if row is None:
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     path = storage.local_path(row.audio_key) if row.audio_key else None

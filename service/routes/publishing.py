@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from loa import articles, progress, sites
+from loa import articles, progress, site_settings, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.publishing import feed, hls, transcripts
@@ -24,10 +24,17 @@ from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
 from loa.publishing.site import parse_site
 from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
-from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
+from service.deps import (
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    WriterDep,
+    require_site_write,
+)
 from service.errors import ApiError
 from service.links import public_base_url
-from service.openapi import WRITE_ERRORS, responses
+from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
 from service.routes.articles import GET_AUDIO_RESPONSES, HEAD_AUDIO_RESPONSES
@@ -64,6 +71,7 @@ ArtworkName = Annotated[
     ),
 ]
 TEXT = {"schema": {"type": "string"}}
+INTEGRATION_FIELDS = ("webhook_secret", "callback_url", "allowed_origins")
 
 
 def _urls(request: Request) -> sites.Urls:
@@ -156,7 +164,11 @@ def _conditional(
 # --- the site and its artwork --------------------------------------------------------------
 
 
-def _site_public(request: Request, row: Site, requeued: int | None = None) -> SitePublic:
+def _site_public(
+    request: Request, row: Site, private: bool, requeued: int | None = None
+) -> SitePublic:
+    """``private``: the caller may read the site's integration settings (the secret itself
+    is never shown, only whether one is set)."""
     urls = _urls(request)
     base = f"{urls.base}/v1/sites/{row.site}"
     meta = sites.meta_of(row)
@@ -164,6 +176,9 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
         site=row.site,
         **meta.to_dict(),
         artwork_type=row.artwork_type,
+        webhook_secret_set=bool(row.webhook_secret) if private else None,
+        callback_url=row.callback_url if private else None,
+        allowed_origins=list(row.allowed_origins or []),
         updated_at=as_utc(row.changed_at) or row.changed_at,
         requeued=requeued,
         links={  # type: ignore[arg-type]  # pydantic validates the dict into SiteLinks
@@ -176,14 +191,16 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
 
 
 @router.get("/v1/sites/{site}", response_model=SitePublic, responses=responses(404, 422))
-def get_site(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
-    return _site_public(request, _site_row(session, site))
+def get_site(
+    site: SitePath, request: Request, session: SessionDep, reader: ReaderDep
+) -> SitePublic:
+    row = _site_row(session, site)
+    return _site_public(request, row, reader.may_read(row.site))
 
 
 @router.put(
     "/v1/sites/{site}",
     response_model=SitePublic,
-    dependencies=[WriteAccess],
     responses=responses(*WRITE_ERRORS),
 )
 def put_site(
@@ -192,17 +209,24 @@ def put_site(
     session: SessionDep,
     settings: SettingsDep,
     body: SiteUpdate,
+    principal: WriterDep,
 ) -> SitePublic:
-    """Create or replace the site's publishing metadata (422 names a bad field). A changed
-    intro or outro makes the site's articles again (only those segments are synthesized)."""
-    meta = parse_site(body.model_dump(exclude_unset=True))
-    row, spoken_changed = sites.put_site(session, _check_site(site), meta)
+    """Create or replace the site: its publishing metadata and integration settings (422
+    names a bad field). A changed intro or outro makes the site's articles again (only those
+    segments are synthesized). The webhook secret is write-only: omitted, the stored one is
+    kept; null removes it."""
+    require_site_write(principal, _check_site(site))
+    fields = body.model_dump(exclude_unset=True)
+    wanted = {name: fields.pop(name, None) for name in INTEGRATION_FIELDS}
+    meta = parse_site(fields)
+    integration = site_settings.parse(set(body.model_fields_set), **wanted)
+    row, spoken_changed = sites.put_site(session, site, meta, integration)
     requeued = None
     if spoken_changed:
         work = articles.requeue_site(session, site)
         enqueue_all(settings, work)
         requeued = len(work)
-    return _site_public(request, row, requeued)
+    return _site_public(request, row, True, requeued)
 
 
 ARTWORK_BODY = {
@@ -219,12 +243,14 @@ ARTWORK_BODY = {
 @router.put(
     "/v1/sites/{site}/artwork",
     response_model=SitePublic,
-    dependencies=[WriteAccess],
     openapi_extra=ARTWORK_BODY,
-    responses=responses(401, 404, 408, 413, 415, 422),
+    responses=responses(*AUTH_ERRORS, 404, 408, 413, 415, 422),
 )
-async def put_artwork(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
+async def put_artwork(
+    site: SitePath, request: Request, session: SessionDep, principal: WriterDep
+) -> SitePublic:
     """The site's artwork as the body: PNG or JPEG, square, 1400-3000 px, RGB."""
+    require_site_write(principal, _check_site(site))
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in ("image/png", "image/jpeg"):
         raise ApiError(
@@ -235,7 +261,7 @@ async def put_artwork(site: SitePath, request: Request, session: SessionDep) -> 
         )
     artwork = check_artwork(await request.body(), content_type)
     row = sites.put_artwork(session, _site_row(session, site).site, artwork)
-    return _site_public(request, row)
+    return _site_public(request, row, True)
 
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from loa import articles, site_settings, webhooks
 from loa.clock import as_utc
 from loa.config import Settings
-from loa.storage.models import Article, CallbackDelivery, WebhookReceipt
+from loa.storage.models import CallbackDelivery, WebhookReceipt
 from service.deps import PrincipalDep, SessionDep, SettingsDep, StorageDep, require_site_read
 from service.errors import ApiError
 from service.openapi import BODY_ERRORS, responses
@@ -56,11 +56,9 @@ def _refused(message: str, field: str) -> ApiError:
         **responses(
             *BODY_ERRORS,
             401,
-            409,
             descriptions={
                 401: "Missing or wrong signature, a timestamp out of the window, or a site "
                 "without a webhook_secret.",
-                409: "unpublish before the sites resource exists.",
             },
         ),
     },
@@ -88,7 +86,7 @@ def receive_webhook(
     row = site_settings.get(session, site)
     if row is None or not row.webhook_secret:
         raise _refused(
-            f"the site {site!r} has no webhook_secret (PUT /v1/sites/{site}/settings)",
+            f"the site {site!r} has no webhook_secret (PUT /v1/sites/{site})",
             webhooks.SIGNATURE_HEADER,
         )
     try:
@@ -147,6 +145,8 @@ def _apply(
 ) -> tuple[int, WebhookResult, list[tuple[str, int]]]:
     if event.event in ("publish", "update"):
         fields = event.model_dump(exclude={"event"}, exclude_unset=True)
+        if event.event == "publish":  # publishing again what was unpublished
+            fields.setdefault("published", True)
         post = ArticleCreate.model_validate(dict(fields, site=site), strict=False)
         outcome = articles.submit(session, _submission(post, settings))
         made = outcome.article
@@ -180,13 +180,8 @@ def _apply(
             ),
             [],
         )
-    if not _unpublish(session, row):
-        raise ApiError(
-            409,
-            "unsupported",
-            "unpublish needs the sites resource (published flag), not merged yet",
-            field="event",
-        )
+    # out of the site's feed and playlists at once (a draft again), its audio kept
+    articles.set_published(session, row, False)
     return (
         200,
         WebhookResult(
@@ -197,11 +192,6 @@ def _apply(
         ),
         [],
     )
-
-
-def _unpublish(session: Session, row: Article) -> bool:
-    """Take the article out of feeds and playlists at once; its audio is kept."""
-    return False
 
 
 @router.get(

@@ -2,7 +2,8 @@
 
 The webhook is authenticated by a signature, not a bearer key: without one every request would
 stop at 401 and its body would never be fuzzed. Before each call to it, the site named in the
-path (when it is a valid site name) gets the fuzz run's webhook secret through the admin API,
+path (when it is a valid site name) gets the fuzz run's webhook secret through the admin API
+(``PUT /v1/sites/{site}``, once per site: a later PUT without the secret keeps it),
 and the body is signed exactly as it will be sent (requests serializes ``json=`` with
 ``json.dumps``). Bodies that are not JSON values are sent unsigned, and refused.
 
@@ -29,8 +30,13 @@ def _configure(site: str) -> None:
     if site in _configured:
         return
     response = httpx.put(
-        f"{os.environ['LOA_FUZZ_BASE_URL']}/v1/sites/{site}/settings",
-        json={"webhook_secret": os.environ["LOA_FUZZ_SECRET"]},
+        f"{os.environ['LOA_FUZZ_BASE_URL']}/v1/sites/{site}",
+        json={
+            "title": "Trang thử",
+            "description": "Trang của lượt fuzz.",
+            "link": "https://fuzz.example",
+            "webhook_secret": os.environ["LOA_FUZZ_SECRET"],
+        },
         headers={"Authorization": f"Bearer {os.environ['LOA_FUZZ_ADMIN_KEY']}"},
         timeout=30,
     )

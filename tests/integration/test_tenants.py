@@ -23,6 +23,7 @@ from tests.integration.stack import Stack, running_stack
 SECRET = "callback-secret-0123456789abcdef"
 TEXT = "Sở KHCN tổ chức hội thảo về đổi mới sáng tạo. Hội thảo kéo dài hai ngày."
 RATE = 5
+META = {"title": "Trang thử", "description": "Tin tức của trang.", "link": "https://x.vn"}
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +76,8 @@ def test_ready_callback_is_signed_and_retried(tenants_stack: Stack) -> None:
     key = _key(tenants_stack, "cb-site")
     with CallbackReceiver(fail_first=2) as receiver, _as(tenants_stack, key) as c:
         r = c.put(
-            "/v1/sites/cb-site/settings",
-            json={"webhook_secret": SECRET, "callback_url": receiver.url},
+            "/v1/sites/cb-site",
+            json=dict(META, webhook_secret=SECRET, callback_url=receiver.url),
         )
         assert r.status_code == 200, r.text
         r = c.post("/v1/articles", json={"site": "cb-site", "external_id": "x1", "text": TEXT})
@@ -107,8 +108,8 @@ def test_failed_callback(tenants_stack: Stack) -> None:
     key = _key(tenants_stack, "cb-fail")
     with CallbackReceiver() as receiver, _as(tenants_stack, key) as c:
         c.put(
-            "/v1/sites/cb-fail/settings",
-            json={"webhook_secret": SECRET, "callback_url": receiver.url},
+            "/v1/sites/cb-fail",
+            json=dict(META, webhook_secret=SECRET, callback_url=receiver.url),
         ).raise_for_status()
         r = c.post("/v1/articles", json={"site": "cb-fail", "text": "!!! ... ???"})
         assert r.status_code == 202, r.text
@@ -124,7 +125,7 @@ def test_failed_callback(tenants_stack: Stack) -> None:
 def test_webhook_in_through_the_worker(tenants_stack: Stack) -> None:
     key = _key(tenants_stack, "hook-site")
     with _as(tenants_stack, key) as c:
-        c.put("/v1/sites/hook-site/settings", json={"webhook_secret": SECRET}).raise_for_status()
+        c.put("/v1/sites/hook-site", json=dict(META, webhook_secret=SECRET)).raise_for_status()
     body = json.dumps({"event": "publish", "external_id": "w1", "text": TEXT}).encode()
     headers = {
         "Content-Type": "application/json",
@@ -146,6 +147,41 @@ def test_webhook_in_through_the_worker(tenants_stack: Stack) -> None:
             headers=dict(headers, **{"X-Loa-Delivery": "delivery-2"}),
         )
         assert r.status_code == 401
+        feed = "/v1/sites/hook-site/feed.xml"
+        assert f"loa:{article_id}" in anon.get(feed).text
+        # unpublish: out of the feed and the site's playlist at once, the audio kept
+        assert _hook(anon, {"event": "unpublish", "external_id": "w1"}).status_code == 200
+        assert f"loa:{article_id}" not in anon.get(feed).text
+        playlist = anon.get("/v1/sites/hook-site/playlist.json").text
+        assert article_id not in playlist
+        with _as(tenants_stack, key) as c:
+            assert c.get(f"/v1/articles/{article_id}/audio.mp3").status_code == 200
+        # delete: the audio goes too
+        assert _hook(anon, {"event": "delete", "external_id": "w1"}).status_code == 200
+        with _as(tenants_stack, key) as c:
+            assert c.get(f"/v1/articles/{article_id}/audio.mp3").status_code == 404
+
+
+def _hook(client: httpx.Client, event: dict) -> httpx.Response:
+    body = json.dumps(event).encode()
+    headers = {"Content-Type": "application/json", **webhooks.signed_headers(SECRET, body)}
+    return client.post("/v1/sites/hook-site/webhook", content=body, headers=headers)
+
+
+def test_two_sites_cannot_touch_each_other(tenants_stack: Stack) -> None:
+    a, b = _key(tenants_stack, "iso-a"), _key(tenants_stack, "iso-b")
+    with _as(tenants_stack, a) as ca, _as(tenants_stack, b) as cb:
+        assert ca.put("/v1/sites/iso-a", json=META).status_code == 200
+        draft = {"site": "iso-a", "external_id": "d", "text": TEXT, "published": False}
+        article_id = ca.post("/v1/articles", json=draft).json()["id"]
+        assert cb.post("/v1/articles", json=dict(draft, external_id="b")).status_code == 403
+        assert cb.delete(f"/v1/articles/{article_id}").status_code == 403
+        assert cb.put("/v1/sites/iso-a", json=META).status_code == 403
+        lexicon = {"entries": {"KHCN": "khoa học công nghệ"}}
+        assert cb.put("/v1/sites/iso-a/lexicon", json=lexicon).status_code == 403
+        assert cb.get(f"/v1/articles/{article_id}").status_code == 404  # a draft of iso-a
+        assert ca.get(f"/v1/articles/{article_id}").status_code == 200
+        assert cb.put("/v1/sites/iso-b", json=META).status_code == 200
 
 
 def test_write_rate_limit_per_key(tenants_stack: Stack) -> None:
@@ -153,7 +189,7 @@ def test_write_rate_limit_per_key(tenants_stack: Stack) -> None:
     calm = _key(tenants_stack, "rate-site")
     with _as(tenants_stack, busy) as c:
         answers = [
-            c.put("/v1/sites/rate-site/settings", json={"allowed_origins": []})
+            c.put("/v1/sites/rate-site", json=dict(META, allowed_origins=[]))
             for _ in range(RATE + 1)
         ]
     assert [a.status_code for a in answers[:RATE]] == [200] * RATE
@@ -162,10 +198,10 @@ def test_write_rate_limit_per_key(tenants_stack: Stack) -> None:
     assert limited.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     with _as(tenants_stack, calm) as c:  # the limit is per key
-        assert c.put("/v1/sites/rate-site/settings", json={}).status_code == 200
+        assert c.put("/v1/sites/rate-site", json=META).status_code == 200
     # reads are never limited
     with _as(tenants_stack, busy) as c:
-        assert c.get("/v1/sites/rate-site/settings").status_code == 200
+        assert c.get("/v1/sites/rate-site").status_code == 200
 
 
 def test_production_api_refuses_to_start_open(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from loa import callbacks, webhooks
 from loa.config import Settings
 from loa.storage.db import migrate, session_scope
-from loa.storage.models import Article, CallbackDelivery, SiteSettings
+from loa.storage.models import Article, CallbackDelivery, Site
 from tests.fakes.receiver import CallbackReceiver
 
 SECRET = "callback-secret-0123456789abcdef"
@@ -26,7 +26,8 @@ def _settings(tmp_path: Path, **extra: Any) -> Settings:
 
 def _article(settings: Settings, url: str, status: str = "ready") -> None:
     with session_scope(settings.sqlalchemy_url) as session:
-        session.add(SiteSettings(site="s1", webhook_secret=SECRET, callback_url=url))
+        meta = {"title": "S1", "description": "Trang thử.", "link": "https://s1.example"}
+        session.add(Site(site="s1", meta=meta, webhook_secret=SECRET, callback_url=url))
         session.add(
             Article(
                 id="a" * 32,

@@ -61,6 +61,13 @@ def _new_key(client: TestClient, site: str, scope: str = "write") -> dict[str, A
     return body
 
 
+META = {"title": "Trang A", "description": "Tin tức của trang A.", "link": "https://site-a.vn"}
+
+
+def _put_site(client: TestClient, key: str, site: str = "site-a", **fields: Any) -> Any:
+    return client.put(f"/v1/sites/{site}", json=dict(META, **fields), headers=_auth(key))
+
+
 def _post(client: TestClient, key: str, site: str, external_id: str = "a1") -> Any:
     return client.post(
         "/v1/articles",
@@ -102,16 +109,38 @@ def test_two_sites_cannot_touch_each_other(client: TestClient) -> None:
     r = _post(client, a, "site-a")
     assert r.status_code == 202, r.text
     article_a = r.json()["id"]
-    # b cannot write a's articles, delete them, change a's lexicon or settings
+    hook = "https://cms.site-a.vn/loa"
+    assert _put_site(client, a, callback_url=hook, webhook_secret="x" * 20).status_code == 200
+    # b cannot write a's articles, delete them, change a's lexicon, settings or artwork
     r = _post(client, b, "site-a", "b-into-a")
     assert r.status_code == 403 and r.json()["error"]["field"] == "site"
     assert client.delete(f"/v1/articles/{article_a}", headers=_auth(b)).status_code == 403
     r = client.put("/v1/sites/site-a/lexicon", json={"entries": {"KCN": "khu"}}, headers=_auth(b))
     assert r.status_code == 403
-    r = client.put("/v1/sites/site-a/settings", json={"callback_url": ""}, headers=_auth(b))
+    assert _put_site(client, b, callback_url=None).status_code == 403
+    r = client.put(
+        "/v1/sites/site-a/artwork",
+        content=b"\x89PNG",
+        headers=dict(_auth(b), **{"Content-Type": "image/png"}),
+    )
     assert r.status_code == 403
-    assert client.get("/v1/sites/site-a/settings", headers=_auth(b)).status_code == 403
     assert client.get("/v1/sites/site-a/callbacks", headers=_auth(b)).status_code == 403
+    # the site itself is public, its integration settings are not
+    seen = client.get("/v1/sites/site-a", headers=_auth(b)).json()
+    assert seen["callback_url"] is None and seen["webhook_secret_set"] is None
+    own = client.get("/v1/sites/site-a", headers=_auth(a)).json()
+    assert own["callback_url"] == hook and own["webhook_secret_set"] is True
+    # nor read a's drafts: 404, as for an id that does not exist (a draft's id is not told)
+    r = client.post(
+        "/v1/articles",
+        json={"site": "site-a", "external_id": "d1", "text": TEXT, "published": False},
+        headers=_auth(a),
+    )
+    draft = r.json()["id"]
+    for path in (f"/v1/articles/{draft}", f"/v1/articles/{draft}/playlist.json"):
+        assert client.get(path, headers=_auth(b)).status_code == 404
+        assert client.get(path).status_code == 404
+    assert client.get(f"/v1/articles/{draft}", headers=_auth(a)).status_code == 200
     # a site key cannot make keys, nor list them
     r = client.post("/v1/sites/site-b/keys", json={}, headers=_auth(b))
     assert r.status_code == 403
@@ -124,7 +153,10 @@ def test_read_scope_cannot_write(client: TestClient) -> None:
     reader = _new_key(client, "site-a", "read")["key"]
     r = _post(client, reader, "site-a")
     assert r.status_code == 403
-    assert client.get("/v1/sites/site-a/settings", headers=_auth(reader)).status_code == 200
+    assert _put_site(client, reader).status_code == 403
+    assert _put_site(client, ADMIN).status_code == 200  # admin keys manage every site
+    r = client.get("/v1/sites/site-a", headers=_auth(reader))
+    assert r.status_code == 200 and r.json()["webhook_secret_set"] is False
 
 
 def test_missing_unknown_and_revoked_keys_get_401(client: TestClient) -> None:
@@ -154,11 +186,7 @@ def test_writes_from_a_browser_only_from_allowed_origins(client: TestClient) -> 
     headers = dict(_auth(key), Origin="https://cms.site-a.vn")
     r = client.post("/v1/articles", json={"site": "site-a", "text": TEXT}, headers=headers)
     assert r.status_code == 403 and r.json()["error"]["code"] == "origin_not_allowed"
-    r = client.put(
-        "/v1/sites/site-a/settings",
-        json={"allowed_origins": ["https://CMS.site-a.vn:443/"]},
-        headers=_auth(key),
-    )
+    r = _put_site(client, key, allowed_origins=["https://CMS.site-a.vn:443/"])
     assert r.status_code == 200 and r.json()["allowed_origins"] == ["https://cms.site-a.vn"]
     r = client.post("/v1/articles", json={"site": "site-a", "text": TEXT}, headers=headers)
     assert r.status_code == 202, r.text
@@ -184,14 +212,17 @@ def test_writes_from_a_browser_only_from_allowed_origins(client: TestClient) -> 
 def test_webhook_secret_is_write_only(client: TestClient) -> None:
     key = _new_key(client, "site-a")["key"]
     secret = "s3cret-for-the-webhook-0123"
-    r = client.put("/v1/sites/site-a/settings", json={"webhook_secret": secret}, headers=_auth(key))
+    r = _put_site(client, key, webhook_secret=secret)
     assert r.status_code == 200 and r.json()["webhook_secret_set"] is True
     assert secret not in r.text
-    r = client.get("/v1/sites/site-a/settings", headers=_auth(key))
+    r = client.get("/v1/sites/site-a", headers=_auth(key))
     assert secret not in r.text and r.json()["webhook_secret_set"] is True
-    r = client.put(
-        "/v1/sites/site-a/settings", json={"webhook_secret": "short"}, headers=_auth(key)
-    )
+    # it cannot be sent back, so a PUT without it keeps it; null removes it
+    r = _put_site(client, key, title="Trang A mới")
+    assert r.status_code == 200 and r.json()["webhook_secret_set"] is True
+    r = _put_site(client, key, webhook_secret=None)
+    assert r.status_code == 200 and r.json()["webhook_secret_set"] is False
+    r = _put_site(client, key, webhook_secret="short")
     assert r.status_code == 422 and r.json()["error"]["field"] == "webhook_secret"
 
 
@@ -200,7 +231,7 @@ def test_webhook_secret_is_write_only(client: TestClient) -> None:
 )
 def test_callback_url_must_be_an_http_url(client: TestClient, url: str) -> None:
     key = _new_key(client, "site-a")["key"]
-    r = client.put("/v1/sites/site-a/settings", json={"callback_url": url}, headers=_auth(key))
+    r = _put_site(client, key, callback_url=url)
     assert r.status_code == 422, r.text
     assert r.json()["error"]["field"] == "callback_url"
 

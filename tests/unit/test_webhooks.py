@@ -73,8 +73,13 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     migrate(settings.sqlalchemy_url)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         r = c.put(
-            "/v1/sites/site-a/settings",
-            json={"webhook_secret": SECRET},
+            "/v1/sites/site-a",
+            json={
+                "title": "Trang A",
+                "description": "Tin tức của trang A.",
+                "link": "https://site-a.vn",
+                "webhook_secret": SECRET,
+            },
             headers={"Authorization": f"Bearer {ADMIN}"},
         )
         assert r.status_code == 200, r.text
@@ -106,6 +111,16 @@ def test_publish_update_delete(client: TestClient) -> None:
     r = _send(client, {"event": "update", "external_id": "e1", "text": TEXT + " Thêm."})
     assert r.status_code == 202 and r.json()["article_id"] == article_id
     assert client.get(f"/v1/articles/{article_id}").json()["revision"] == 2
+    # unpublish: a draft again (private, out of feeds and playlists), the same revision
+    r = _send(client, {"event": "unpublish", "external_id": "e1"})
+    assert r.status_code == 200 and r.json()["status"] == "unpublished"
+    assert client.get(f"/v1/articles/{article_id}").status_code == 404
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    got = client.get(f"/v1/articles/{article_id}", headers=admin).json()
+    assert got["published"] is False and got["revision"] == 2
+    r = _send(client, {"event": "publish", "external_id": "e1", "text": TEXT + " Thêm."})
+    assert r.status_code == 200  # the same content: no new revision, published again
+    assert client.get(f"/v1/articles/{article_id}").json()["published"] is True
     r = _send(client, {"event": "delete", "external_id": "e1"})
     assert r.status_code == 200 and r.json()["status"] == "deleted"
     assert client.get(f"/v1/articles/{article_id}").status_code == 404

@@ -1,4 +1,4 @@
-"""site keys, site integration settings, webhook receipts, callback deliveries
+"""site keys, sites' integration settings (columns), webhook receipts, callback deliveries
 
 Revision ID: 0003
 Revises: 0002
@@ -28,15 +28,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash"),
     )
     op.create_index("ix_api_keys_site", "api_keys", ["site"])
-    op.create_table(
-        "site_settings",
-        sa.Column("site", sa.String(length=100), nullable=False),
-        sa.Column("webhook_secret", sa.String(length=200), nullable=True),
-        sa.Column("callback_url", sa.Text(), nullable=True),
-        sa.Column("allowed_origins", sa.JSON(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("site"),
-    )
+    with op.batch_alter_table("sites", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("webhook_secret", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("callback_url", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("allowed_origins", sa.JSON(), nullable=True))
     op.create_table(
         "webhook_receipts",
         sa.Column("site", sa.String(length=100), nullable=False),
@@ -70,5 +65,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("callback_deliveries")
     op.drop_table("webhook_receipts")
-    op.drop_table("site_settings")
+    with op.batch_alter_table("sites", schema=None) as batch_op:
+        batch_op.drop_column("allowed_origins")
+        batch_op.drop_column("callback_url")
+        batch_op.drop_column("webhook_secret")
     op.drop_table("api_keys")
