@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from loa import articles, progress, site_settings, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
+from loa.keys import Principal
 from loa.publishing import feed, hls, transcripts
 from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
@@ -30,6 +31,7 @@ from service.deps import (
     SettingsDep,
     StorageDep,
     WriterDep,
+    may_see,
     require_site_write,
 )
 from service.errors import ApiError
@@ -103,9 +105,10 @@ def _site_row(session: Session, site: str) -> Site:
     return row
 
 
-def _article(session: Session, article_id: str) -> Article:
+def _article(session: Session, article_id: str, reader: Principal) -> Article:
+    """The article; 404 also for a draft the reader may not see."""
     row = articles.get(session, article_id) if ID_RE.fullmatch(article_id) else None
-    if row is None:
+    if row is None or not may_see(reader, row):
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     return row
 
@@ -409,12 +412,16 @@ def _revision_segment_url(urls: sites.Urls, article_id: str, revision: int, inde
     },
 )
 def get_article_m3u8(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """HLS: while the article is first being made, an EVENT playlist of the segments done so
     far (without EXT-X-ENDLIST; a player polls it and segments are only appended); once its
     audio is complete, the same segment URIs with EXT-X-ENDLIST."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     urls = _urls(request)
     current = sites.current_audio(session, row)
     if current is not None and row.audio_revision is not None:
@@ -457,10 +464,11 @@ def get_article_segment(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """One HLS segment of an article's revision: cut from its finished file once there is one,
     else its clip and pause from the partial playlist while the revision is being made."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     current = sites.current_audio(session, row)
     if current is not None and row.audio_revision == revision:
         return _file_segment(request, storage, current, index)
@@ -487,9 +495,11 @@ def get_article_segment(
         **responses(404, 409, descriptions={409: "Not ready yet (or failed)."}),
     },
 )
-def get_transcript(article_id: ArticleId, request: Request, session: SessionDep) -> Response:
+def get_transcript(
+    article_id: ArticleId, request: Request, session: SessionDep, reader: ReaderDep
+) -> Response:
     """WebVTT of the current audio: the reader's text, one cue a segment."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     current = sites.current_audio(session, row)
     if current is None:
         raise _not_ready(row)
