@@ -136,12 +136,19 @@ EXTERNAL_ID_SCHEMA: dict[str, Any] = {
     "minLength": 1,
     "maxLength": 200,
 }
-ClipKey = Annotated[
+#: A clip's URL is its cache key, one path parameter per part of it: a parameter holding the
+#: whole key would hold "/", which OpenAPI path parameters cannot (RFC 3986 segments).
+_NAME_PART = r"[A-Za-z0-9_.-]{1,64}"
+ClipEngine = Annotated[
+    str, Path(description="The engine of the segment.", pattern=f"^{_NAME_PART}$")
+]
+ClipVoice = Annotated[str, Path(description="Its voice.", pattern=f"^{_NAME_PART}$")]
+ClipShard = Annotated[
+    str, Path(description="The first two hex digits of its digest.", pattern="^[0-9a-f]{2}$")
+]
+ClipDigest = Annotated[
     str,
-    Path(
-        description="A segment's cache key, as the player state lists it.",
-        json_schema_extra={"pattern": f"^{CLIP_PATTERN}$"},
-    ),
+    Path(description="SHA-256 of engine, voice and spoken text.", pattern="^[0-9a-f]{64}$"),
 ]
 
 _STATE_SCHEMA: dict[str, Any] = {
@@ -321,13 +328,16 @@ def recent_articles(
 
 
 @router.get(
-    "/clips/{key:path}",
+    "/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3",
     response_class=Response,
     operation_id="get_segment_clip",
     responses={**FILE_RESPONSES, **responses(404, 416, 422)},
 )
 def segment_clip(
-    key: ClipKey,
+    engine: ClipEngine,
+    voice: ClipVoice,
+    shard: ClipShard,
+    digest: ClipDigest,
     request: Request,
     storage: StorageDep,
     pause_ms: Annotated[
@@ -337,7 +347,8 @@ def segment_clip(
     """One synthesized segment followed by its pause, as it sits in the final file. The key is
     content-addressed (engine, voice, spoken text), so the answer never changes: it is made
     once per pause and kept next to the cache, then served with byte ranges."""
-    if not CLIP_RE.fullmatch(key):
+    key = f"cache/{engine}/{voice}/{shard}/{digest}.mp3"
+    if not CLIP_RE.fullmatch(key) or not digest.startswith(shard):
         raise ApiError(404, "not_found", "unknown clip", field="key")
     try:
         check_key(key)

@@ -506,7 +506,15 @@ def test_documented_statuses_per_operation(client: TestClient) -> None:
         assert statuses[name] == [200, 404, 503]
     for name in ("GET /v1/player/lookup", "GET /v1/player/recent"):
         assert statuses[name] == [200, 422, 503]
-    assert statuses["GET /v1/clips/{key}"] == [200, 206, 304, 404, 416, 422, 503]
+    assert statuses["GET /v1/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3"] == [
+        200,
+        206,
+        304,
+        404,
+        416,
+        422,
+        503,
+    ]
     download = "GET /v1/player/articles/{article_id}/download.mp3"
     assert statuses[download] == [200, 206, 304, 404, 409, 416, 503]
     for page in ("/player.js", "/"):
