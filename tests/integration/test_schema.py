@@ -74,6 +74,9 @@ UNGUESSABLE = (
     "HEAD /v1/audio/{address}.mp3",
     "GET /v1/audio/{address}/seg/{index}.mp3",
     "GET /v1/player/articles/{article_id}/download.mp3",
+    # a segment clip's path is its cache key, a SHA-256 of engine, voice and spoken text: the
+    # player state lists the URLs (tests/integration/test_player_api.py reads real ones)
+    "GET /v1/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3",
 )
 QUIET = """
 [[operations]]
