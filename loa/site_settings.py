@@ -44,8 +44,8 @@ def parse(
 ) -> Integration:
     """Check a PUT's values; ``fields`` are those it sent. InputError names the field."""
     secret: str | None = KEEP
-    if "webhook_secret" in fields:
-        secret = check_secret(webhook_secret) or None if webhook_secret is not None else None
+    if "webhook_secret" in fields:  # null (or "") removes it
+        secret = check_secret(webhook_secret) or None if webhook_secret else None
     url = callback_url.strip() if callback_url is not None else ""
     origins = allowed_origins or []
     if len(origins) > MAX_ORIGINS:
