@@ -57,6 +57,7 @@ class Submission:
     published_at: datetime | None
     voice: str | None
     captions: bool
+    engine: str | None = None  # an engine name or "auto"; None: the site's, else LOA_ENGINE
     # False: a draft (rendered, kept out of feeds and playlists); None: as it is (new: True).
     # Not part of the content: publishing a draft changes no audio.
     published: bool | None = None
@@ -70,6 +71,7 @@ class Submission:
             "url": self.url if self.source_kind == "url" else None,
             "voice": self.voice,
             "captions": self.captions,
+            **({"engine": self.engine} if self.engine else {}),
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
@@ -125,6 +127,7 @@ def _content_values(sub: Submission, digest: str) -> dict[str, object]:
         "source": sub.source,
         "captions": sub.captions,
         "voice": sub.voice,
+        "engine_choice": sub.engine,
         "content_hash": digest,
     }
 

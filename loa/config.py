@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EngineChoice = Literal["auto", "gtts", "espeak", "fake"]
+EngineChoice = Literal["auto", "gtts", "edge", "espeak", "fake"]
 Environment = Literal["development", "production"]
 Region = Literal["north", "south"]
 
@@ -45,6 +45,45 @@ class Settings(BaseSettings):
     gtts_timeout: float = Field(default=5.0, gt=0, description="Seconds per gTTS request.")
     gtts_probe_timeout: float = Field(
         default=2.0, gt=0, description="Seconds to decide Google is unreachable."
+    )
+    engine_order: str = Field(
+        default="gtts,espeak",
+        description="Engines auto mode tries, best first (edge,gtts,espeak); the last is offline.",
+    )
+    gtts_max_rps: float = Field(
+        default=8.0, gt=0, description="Requests a second to Google, shared by all workers."
+    )
+    gtts_max_concurrency: int = Field(
+        default=4, gt=0, description="Requests in flight to Google, shared by all workers."
+    )
+    edge_tts_url: str = Field(
+        default="wss://speech.platform.bing.com/consumer/speech/synthesize/readaloud/edge/v1",
+        description="Websocket endpoint of Microsoft's read-aloud service used by the edge engine.",
+    )
+    edge_timeout: float = Field(default=10.0, gt=0, description="Seconds per edge-tts request.")
+    edge_rate: str = Field(default="+0%", description="edge-tts speaking rate, e.g. +10%, -5%.")
+    edge_max_rps: float = Field(
+        default=4.0, gt=0, description="Requests a second to edge-tts, shared by all workers."
+    )
+    edge_max_concurrency: int = Field(
+        default=3, gt=0, description="Requests in flight to edge-tts, shared by all workers."
+    )
+    online_retries: int = Field(
+        default=8, ge=1, description="Attempts per online request (429, 5xx, timeouts)."
+    )
+    breaker_failures: int = Field(
+        default=10, ge=1, description="Failures in a row that open an online engine's breaker."
+    )
+    breaker_open_seconds: float = Field(
+        default=15.0, gt=0, description="Seconds an open breaker waits before a probe."
+    )
+    upgrade_after_fallback: bool = Field(
+        default=True, description="Re-make fallback articles with the online engine when healthy."
+    )
+    upgrade_every_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often one worker looks for fallback articles to re-make.",
     )
     max_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     max_body_bytes: int = Field(

@@ -17,13 +17,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
 
 from loa import progress, sites
 from loa.clock import as_utc, now
 from loa.config import Settings
-from loa.engines.registry import Selection, choose, fallback
+from loa.engines.base import Engine
+from loa.engines.registry import AUTO, Selection, choose, engine_order, fallback, is_offline
 from loa.errors import EngineRejected, EngineUnavailable, InputError
+from loa.online.claims import SegmentClaims
+from loa.online.counters import Counters
+from loa.online.guard import GuardedEngine
+from loa.online.machinery import is_healthy, machinery_for
+from loa.online.parallel import SynthesisOptions
+from loa.online.redis_client import redis_for
 from loa.pipeline import RenderedArticle, Tags, load_article, render_article
 from loa.storage import get_storage
 from loa.storage.base import Storage
@@ -206,6 +214,7 @@ class _Job:
     captions: bool
     voice: str | None
     site: str
+    engine: str | None  # the post's engine, else the site's; None: LOA_ENGINE
     tags: Tags
     previous_revision: int | None
     intro: str | None = None  # the site's, spoken before and after the article
@@ -227,8 +236,9 @@ def _load_job(settings: Settings, article_id: str, revision: int) -> _Job:
             title=row.title,
             url=row.url,
             captions=row.captions,
-            voice=row.voice,
+            voice=row.voice or (site.voice if site is not None else None),
             site=row.site,
+            engine=row.engine_choice or (site.engine if site is not None else None),
             tags=Tags(
                 title=row.title or None,
                 artist=row.author or (meta.author if meta else None) or row.site,
@@ -285,7 +295,11 @@ def _process(
     )
     lexicon = _site_lexicon(settings, job.site)
     storage = get_storage(settings)
-    selection = choose(settings, job.voice)
+    healthy = _health(settings)
+    if job.engine:  # asked for by the post or the site: the policy reads it as LOA_ENGINE
+        settings = settings.model_copy(update={"engine": job.engine})
+    selection = choose(settings, job.voice, healthy=healthy)
+    counters = Counters()
     key = article_audio_key(article_id, revision)
 
     record_progress = _Progress(settings, article_id, revision, on_progress)
@@ -302,6 +316,7 @@ def _process(
                 engine=chosen.engine.name,
                 engine_note=chosen.note,
                 voice_used=chosen.voice,
+                upgrade_pending=False,
                 title=article.title or job.title,
                 lease_until=now() + timedelta(seconds=LEASE_SECONDS),
             )
@@ -324,10 +339,11 @@ def _process(
                 recorders[-1].advance(done)
             record_progress(done, total)
 
+        engine, options = synthesis_for(settings, selection, counters)
         try:
             rendered = render_article(
                 article,
-                selection.engine,
+                engine,
                 selection.voice,
                 settings,
                 storage=storage,
@@ -339,10 +355,11 @@ def _process(
                 outro=job.outro,
                 on_prepared=prepared,
                 on_progress=on_segment,
+                synthesis=options,
             )
             break
         except EngineUnavailable as exc:
-            next_selection = fallback(settings, selection, job.voice, exc)
+            next_selection = fallback(settings, selection, job.voice, exc, healthy=healthy)
             if next_selection is None:
                 raise
             logger.warning("article %s: %s", article_id, next_selection.note)
@@ -363,6 +380,8 @@ def _process(
                 recorder.close()
             recorders.clear()
 
+    rendered.counters = counters.as_dict()
+    rendered.upgrade_pending = upgrade_possible(settings, selection, job.voice)
     _store(settings, storage, article_id, revision, key, rendered)
     logger.info(
         "article %s ready: %d segments, %.1f s, engine %s",
@@ -372,6 +391,60 @@ def _process(
         selection.engine.name,
     )
     return JobResult("ready")
+
+
+def _health(settings: Settings) -> Callable[[Engine], bool] | None:
+    """The shared breakers' view of the online engines (None: no Redis named, probe instead)."""
+    if _shared_redis(settings) is None:
+        return None
+    return lambda engine: is_healthy(settings, engine)
+
+
+def _shared_redis(settings: Settings) -> redis.Redis | None:
+    """The Redis the workers share, when one is named (REDIS_URL; ``loa serve`` always names
+    the one it runs). Without it a job runs alone: no shared budget, breaker or claims."""
+    if not settings.redis_url:
+        return None
+    try:
+        client = redis_for(settings)
+        client.ping()
+    except redis.RedisError:
+        logger.warning("redis unreachable: online requests run without the shared budget")
+        return None
+    return client
+
+
+def synthesis_for(
+    settings: Settings, selection: Selection, counters: Counters, *, priority: str = "normal"
+) -> tuple[Engine, SynthesisOptions]:
+    """The engine as the job calls it (an online one behind the budget, retries and breaker)
+    and how its segments are synthesized (in parallel for online engines, with claims)."""
+    client = _shared_redis(settings)
+    if client is None:  # a bare process: the plain engine, one segment at a time
+        return selection.engine, SynthesisOptions(counters=counters)
+    claims = SegmentClaims(client)
+    machinery = machinery_for(settings, selection.engine.name)
+    if machinery is None:
+        return selection.engine, SynthesisOptions(claims=claims, counters=counters)
+    engine = GuardedEngine(selection.engine, machinery, counters=counters, priority=priority)
+    return engine, SynthesisOptions(
+        concurrency=machinery.concurrency, claims=claims, counters=counters
+    )
+
+
+def upgrade_possible(settings: Settings, selection: Selection, voice: str | None) -> bool:
+    """True when auto mode fell back to the offline engine although an online engine of the
+    order offers the voice: the article is re-made with it once it is healthy."""
+    if not settings.upgrade_after_fallback or settings.engine != AUTO:
+        return False
+    if not is_offline(settings, selection.engine.name):
+        return False
+    from loa.engines.registry import get_engine
+
+    return any(
+        voice is None or voice in get_engine(name, settings).voices
+        for name in engine_order(settings)[:-1]
+    )
 
 
 def _store(
@@ -440,6 +513,10 @@ def _finish(
                 audio_bytes=rendered.size,
                 playlist=rendered.playlist,
                 segments_done=len(rendered.segments),
+                upgrade_pending=rendered.upgrade_pending,
+                segments_cached=rendered.counters.get("from_cache", 0),
+                online_requests=rendered.counters.get("requests", 0),
+                online_retries=rendered.counters.get("retries", 0),
                 lease_until=None,
                 ready_at=now(),
             )
@@ -485,3 +562,122 @@ def find_stale_work(
             out.append((row.id, row.revision))
             row.updated_at = t
     return out
+
+
+UPGRADE_LOCK_SECONDS = 600
+
+
+def upgraded_audio_key(article_id: str, revision: int, engine: str) -> str:
+    """Where the online re-make of a fallback revision goes (beside the offline file)."""
+    return article_audio_key(article_id, revision).removesuffix(".mp3") + f"-{engine}.mp3"
+
+
+def upgrade_candidates(settings: Settings, limit: int) -> list[tuple[str, int]]:
+    """Ready articles made offline while an online engine was down, oldest first."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        rows = s.execute(
+            select(Article.id, Article.revision)
+            .where(Article.status == "ready", Article.upgrade_pending.is_(True))
+            .order_by(Article.ready_at)
+            .limit(limit)
+        ).all()
+        return [(row[0], row[1]) for row in rows]
+
+
+def run_upgrade_job(article_id: str, revision: int, settings: Settings) -> JobResult:
+    """Re-make a fallback article with the best healthy online engine, in the background: the
+    served audio changes only once the new file is complete (a new key, so a new URL/ETag),
+    and only if the article is still ready at this revision and still pending an upgrade."""
+    client = _shared_redis(settings)
+    if client is None:
+        return JobResult("skipped", "no shared redis")
+    lock = f"loa:upgrade:{article_id}"
+    if not client.set(lock, current_owner(), nx=True, ex=UPGRADE_LOCK_SECONDS):
+        return JobResult("skipped", "another upgrade runs")
+    try:
+        return _upgrade(article_id, revision, settings)
+    except (Superseded, EngineUnavailable) as exc:
+        logger.info("article %s: upgrade postponed (%s)", article_id, exc)
+        return JobResult("skipped", str(exc))
+    finally:
+        client.delete(lock)
+
+
+def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
+    job = _load_job(settings, article_id, revision)
+    if job.engine:
+        settings = settings.model_copy(update={"engine": job.engine})
+    selection = choose(settings, job.voice, healthy=_health(settings))
+    if is_offline(settings, selection.engine.name):
+        return JobResult("skipped", "no online engine healthy")
+    article = load_article(
+        job.source_kind, job.source, title=job.title, url=job.url, settings=settings
+    )
+    storage = get_storage(settings)
+    counters = Counters()
+    engine, options = synthesis_for(settings, selection, counters, priority="low")
+    key = upgraded_audio_key(article_id, revision, selection.engine.name)
+    rendered = render_article(
+        article,
+        engine,
+        selection.voice,
+        settings,
+        storage=storage,
+        key=key,
+        lexicon=_site_lexicon(settings, job.site),
+        captions=job.captions,
+        tags=job.tags,
+        intro=job.intro,
+        outro=job.outro,
+        synthesis=options,
+    )
+    expired: list[str] = []
+    with session_scope(settings.sqlalchemy_url) as s:
+        result = s.execute(
+            update(Article)
+            .where(
+                Article.id == article_id,
+                Article.revision == revision,
+                Article.status == "ready",
+                Article.upgrade_pending.is_(True),
+            )
+            .values(
+                engine=selection.engine.name,
+                engine_note=f"upgraded from the offline engine ({selection.note or 'healthy'})"
+                if selection.note
+                else "upgraded: re-made with the online engine after a fallback",
+                voice_used=selection.voice,
+                upgrade_pending=False,
+                duration=round(rendered.duration, 3),
+                audio_key=key,
+                audio_bytes=rendered.size,
+                playlist=rendered.playlist,
+                segments_total=len(rendered.segments),
+                segments_done=len(rendered.segments),
+                segments_cached=counters.from_cache,
+                online_requests=counters.requests,
+                online_retries=counters.retries,
+                ready_at=now(),
+            )
+        )
+        upgraded = _rowcount(result) == 1
+        if upgraded:  # the upgraded file gets its immutable address; the offline one is replaced
+            expired = sites.record_audio(
+                s,
+                article_id=article_id,
+                revision=revision,
+                key=key,
+                address=rendered.address,
+                size=rendered.size,
+                duration=rendered.duration,
+                playlist=rendered.playlist,
+                retention_hours=settings.replaced_audio_retention_hours,
+            )
+    if not upgraded:
+        _discard(settings, storage, article_id, key)
+        return JobResult("skipped", "article changed meanwhile")
+    for old_key in expired:  # replaced files past LOA_REPLACED_AUDIO_RETENTION_HOURS
+        storage.delete(old_key)
+    # the offline file is kept LOA_REPLACED_AUDIO_RETENTION_HOURS like any replaced audio
+    logger.info("article %s upgraded to %s", article_id, selection.engine.name)
+    return JobResult("ready", "upgraded")

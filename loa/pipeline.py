@@ -19,9 +19,10 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loa import counters
@@ -34,11 +35,14 @@ from loa.audio.gain import STEP_DB, apply_steps, choose_steps, coded_gains
 from loa.audio.loudness import Loudness, SegmentLoudness, combine_segments, measure_segment
 from loa.audio.tags import id3_tag
 from loa.config import Settings
-from loa.engines.base import Engine
+from loa.engines.base import Engine, WordTiming
+from loa.engines.cache import cache_name as cache_name  # re-exported: the name tests use
+from loa.engines.cache import clip_key
 from loa.errors import InputError
+from loa.online.parallel import SynthesisOptions, synthesize_all
 from loa.publishing.playlists import content_address_of_file
 from loa.storage.base import Storage
-from loa.storage.keys import segment_cache_key
+from loa.text.align import timed_words
 from loa.text.extract import extract_html, extract_plain_text
 from loa.text.lexicon import apply_lexicon
 from loa.text.model import Block, ExtractedArticle, Segment
@@ -46,6 +50,11 @@ from loa.text.normalize import find_abbreviation_definitions, normalize
 from loa.text.segment import segment_article
 
 logger = logging.getLogger(__name__)
+
+#: Clips measured at once in one process (the synthesis threads take turns): measuring is CPU
+#: work, so more than the cores gains nothing, and each measurement holds the clip's samples
+#: and a batch of interpolation windows (~10 MB for a 5 s clip).
+MEASURING_AT_ONCE = threading.BoundedSemaphore(2)
 
 
 def load_article(
@@ -116,18 +125,6 @@ def prepare_segments(
     return segment_article(article, max_chars=max_chars, normalize=normalizer, captions=captions)
 
 
-def cache_name(engine: Engine) -> str:
-    """The engine's name in segment cache keys: with its finishing parameters when it finishes
-    PCM itself (espeak), so a changed loudness target never reuses clips made for another."""
-    finishing = str(getattr(engine, "finishing", "") or "")
-    return f"{engine.name}-{finishing}" if finishing else engine.name
-
-
-def clip_key(engine: Engine, voice: str, text: str) -> str:
-    """Where one segment's audio is cached."""
-    return segment_cache_key(cache_name(engine), voice, text)
-
-
 def synthesize_segment(engine: Engine, voice: str, text: str, storage: Storage) -> AudioClip:
     """Synthesize one segment, or reuse it: audio is cached by (engine, voice, spoken text)."""
     key = clip_key(engine, voice, text)
@@ -195,29 +192,36 @@ def build_playlist(
     duration: float,
     *,
     source_text: str,
+    words: Sequence[Sequence[WordTiming]] | None = None,
     reader_texts: Sequence[str | None] | None = None,
 ) -> dict[str, Any]:
-    """The playlist: text, start and duration a segment, and the total.
+    """The playlist: text, start and duration a segment, and the total. ``words`` (engines
+    with word timings: edge) gives each segment ``words`` in seconds from the audio's start,
+    each placed in the segment's ``text`` (``offset``/``length``, see ``loa.text.align``).
 
     ``reader_texts[i]``, when given and not None, is segment i's text as the reader sees it
     (an intro or outro, which is not part of ``source_text``)."""
     items: list[dict[str, Any]] = []
     texts = list(reader_texts) if reader_texts is not None else [None] * len(segments)
-    for seg, (start, seconds), own in zip(segments, offsets, texts, strict=True):
-        items.append(
-            {
-                "index": seg.index,
-                "text": (own if own is not None else source_text[seg.start : seg.end]).strip(),
-                "spoken": seg.text,
-                "start": round(start, 3),
-                "duration": round(seconds, 3),
-                "paragraph": seg.paragraph,
-                "sentence": seg.sentence,
-                "kind": seg.kind,
-                "char_start": seg.start,
-                "char_end": seg.end,
-            }
-        )
+    for index, (seg, (start, seconds), own) in enumerate(
+        zip(segments, offsets, texts, strict=True)
+    ):
+        item: dict[str, Any] = {
+            "index": seg.index,
+            "text": (own if own is not None else source_text[seg.start : seg.end]).strip(),
+            "spoken": seg.text,
+            "start": round(start, 3),
+            "duration": round(seconds, 3),
+            "paragraph": seg.paragraph,
+            "sentence": seg.sentence,
+            "kind": seg.kind,
+            "char_start": seg.start,
+            "char_end": seg.end,
+        }
+        timed = words[index] if words else ()
+        if timed:
+            item["words"] = timed_words(item["text"], timed, start)
+        items.append(item)
     return {"duration": round(duration, 3), "segments": items}
 
 
@@ -243,6 +247,8 @@ class RenderedArticle:
     address: str = ""  # content address of the stored MP3 (its immutable URL)
     loudness: Loudness | None = None  # as finished (the gain steps are exact)
     gain_steps: int = 0
+    counters: dict[str, int] = field(default_factory=dict)  # the job fills these two
+    upgrade_pending: bool = False
 
 
 NOTHING_SPEAKABLE = "nothing speakable in the article"
@@ -327,6 +333,7 @@ def render_article(
     outro: str | None = None,
     on_prepared: Callable[[list[Segment]], None] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    synthesis: SynthesisOptions | None = None,
 ) -> RenderedArticle:
     """An article as one finished, tagged MP3, stored at ``key`` in ``storage``, and its
     playlist: prepare -> synthesize (and measure) -> gain -> tag -> assemble.
@@ -336,9 +343,11 @@ def render_article(
     ``LOA_LOUDNESS_LUFS`` (true peak at most ``LOA_TRUE_PEAK_DBTP``) in global_gain steps
     from the clips' own measurements: nothing is decoded or re-encoded. Its ID3 tag carries
     the title, artist, album, date, cover and one chapter a paragraph. ``on_prepared`` sees
-    the segments before the first engine call, ``on_progress`` (done, total) after each
-    segment. The MP3 appears at ``key`` whole or not at all. Raises InputError (field "text")
-    when nothing in the article can be spoken; engine and storage errors pass through.
+    the segments before the first engine call, ``on_progress`` (done, total) whenever the run
+    of finished segments from the first grows. ``synthesis`` says how many segments may be in
+    flight at once (online engines) and carries the segment claims and counters (default: one
+    at a time). The MP3 appears at ``key`` whole or not at all. Raises InputError (field
+    "text") when nothing in the article can be spoken; engine and storage errors pass through.
     """
     region = engine.region_of_voice.get(voice, "north")
     source_text = article.to_text(captions)
@@ -355,33 +364,49 @@ def render_article(
     )
     if on_prepared:
         on_prepared(segments)
-    made: list[tuple[AudioFormat, float]] = []  # a segment's format and duration, no audio
-    measured: list[SegmentLoudness] = []
-    gain_low, gain_high = 255, 0  # the coded granules' global_gain range, over all clips
-    for seg in segments:
-        clip = synthesize_segment(engine, voice, seg.text, storage)
-        made.append((clip.format, clip.duration))
-        measured.append(segment_loudness(engine, voice, seg.text, clip, storage))
-        gains = coded_gains(clip.mp3)
-        if gains:
-            gain_low, gain_high = min(gain_low, *gains), max(gain_high, *gains)
-        del clip  # in the cache now; read back one at a time below
-        if on_progress:
-            on_progress(len(made), len(segments))
+    # each clip goes to the cache as it is made, and is measured (loudness, coded gains) in
+    # the thread that got it, while later segments are still being synthesized; only its
+    # format, duration and words are kept
+    loudness: list[SegmentLoudness | None] = [None] * len(segments)
+    gain_ranges: list[tuple[int, int] | None] = [None] * len(segments)
 
-    fmt = common_format(f for f, _ in made)
+    def measure_clip(index: int, clip: AudioClip) -> None:
+        with MEASURING_AT_ONCE:
+            loudness[index] = segment_loudness(engine, voice, segments[index].text, clip, storage)
+        gains = coded_gains(clip.mp3)
+        gain_ranges[index] = (min(gains), max(gains)) if gains else None
+
+    made = synthesize_all(
+        engine,
+        voice,
+        [seg.text for seg in segments],
+        storage,
+        synthesis or SynthesisOptions(),
+        on_progress,
+        on_clip=measure_clip,
+    )
+    measured = [m for m in loudness if m is not None]
+    if len(measured) != len(segments):  # never expected: every clip passes measure_clip
+        raise RuntimeError("a segment was synthesized but not measured")
+    ranges = [r for r in gain_ranges if r is not None]
+    # the coded granules' global_gain range, over all clips
+    gain_low = min((low for low, _ in ranges), default=255)
+    gain_high = max((high for _, high in ranges), default=0)
+
+    fmt = common_format(m[0] for m in made)
     pauses = pauses_for(segments, settings)
-    offsets, duration = predicted_offsets([d for _, d in made], pauses, fmt)
+    offsets, duration = predicted_offsets([m[1] for m in made], pauses, fmt)
     before = combine_segments(
         [(start, m) for (start, _), m in zip(offsets, measured, strict=True)], duration
     )
     allowed = (-gain_low, 255 - gain_high) if gain_high >= gain_low else (0, 0)
     steps = choose_steps(before, settings.loudness_lufs, settings.true_peak_dbtp, allowed)
+    words = [m[2] for m in made]
 
     def clips() -> Iterator[AudioClip]:
         """The clips again, one at a time, from the cache (made again if it lost one), with
         the article's gain steps."""
-        for seg, (clip_format, clip_duration) in zip(segments, made, strict=True):
+        for seg, (clip_format, clip_duration, _words) in zip(segments, made, strict=True):
             cached = storage.read(clip_key(engine, voice, seg.text))
             if cached:
                 clip = AudioClip(mp3=cached, duration=clip_duration, format=clip_format)
@@ -390,7 +415,7 @@ def render_article(
             yield dataclasses.replace(clip, mp3=apply_steps(clip.mp3, steps))
 
     playlist = build_playlist(
-        segments, offsets, duration, source_text=source_text, reader_texts=reader_texts
+        segments, offsets, duration, source_text=source_text, words=words, reader_texts=reader_texts
     )
     tags = tags or Tags()
     title = tags.title or article.title or "Loa"
@@ -413,6 +438,7 @@ def render_article(
             layout.offsets,
             layout.duration,
             source_text=source_text,
+            words=words,
             reader_texts=reader_texts,
         )
     path = storage.local_path(key)

@@ -22,9 +22,11 @@ from loa.audio import mp3
 from loa.audio.clip import AudioFormat
 from loa.audio.encode import frame_seconds, silence
 from loa.config import Settings
-from loa.engines.base import Engine
-from loa.pipeline import clip_key, pause_seconds
+from loa.engines.base import Engine, WordTiming
+from loa.engines.cache import clip_key, words_key
+from loa.pipeline import pause_seconds
 from loa.storage.base import Storage
+from loa.text.align import timed_words
 from loa.text.model import Segment
 
 logger = logging.getLogger(__name__)
@@ -159,22 +161,35 @@ class Recorder:
         pause_ms = self.pauses_ms[i]
         self.frame_count += len(frames) + pause_frames(pause_ms / 1000, fmt)
         self.done_chars += len(seg.text)
-        self.items.append(
-            {
-                "index": seg.index,
-                "text": self.source_text[seg.start : seg.end].strip(),
-                "start": round(start, 3),
-                "duration": round(duration, 3),
-                "paragraph": seg.paragraph,
-                "sentence": seg.sentence,
-                "kind": seg.kind,
-                "char_start": seg.start,
-                "char_end": seg.end,
-                "clip": key,
-                "pause_ms": pause_ms,
-            }
-        )
+        text = self.source_text[seg.start : seg.end].strip()
+        item = {
+            "index": seg.index,
+            "text": text,
+            "start": round(start, 3),
+            "duration": round(duration, 3),
+            "paragraph": seg.paragraph,
+            "sentence": seg.sentence,
+            "kind": seg.kind,
+            "char_start": seg.start,
+            "char_end": seg.end,
+            "clip": key,
+            "pause_ms": pause_ms,
+        }
+        words = self._words(key)
+        if words:
+            item["words"] = timed_words(text, words, start)
+        self.items.append(item)
         return True
+
+    def _words(self, key: str) -> list[WordTiming]:
+        """The clip's word timings, cached beside it by engines that have them (edge)."""
+        raw = self.storage.read(words_key(key))
+        if not raw:
+            return []
+        return [
+            WordTiming(str(w["text"]), float(w["start"]), float(w["duration"]))
+            for w in json.loads(raw)
+        ]
 
     def end_seconds(self) -> float:
         if self.format is None:

@@ -22,7 +22,7 @@ from loa.errors import NotFound
 from loa.publishing.artwork import Artwork, default_artwork
 from loa.publishing.feed import FeedItem
 from loa.publishing.playlists import content_address
-from loa.publishing.site import SiteMeta, clean_text, parse_site
+from loa.publishing.site import SiteMeta, SiteVoice, clean_text, parse_site
 from loa.site_settings import Integration
 from loa.storage.models import Article, AudioFile, Site
 
@@ -77,11 +77,17 @@ def meta_of(row: Site) -> SiteMeta:
 
 
 def put_site(
-    session: Session, site: str, meta: SiteMeta, integration: Integration | None = None
+    session: Session,
+    site: str,
+    meta: SiteMeta,
+    voice: SiteVoice | None = None,
+    integration: Integration | None = None,
 ) -> tuple[Site, bool]:
-    """Create or replace the site's metadata (and integration settings, when given); commits.
-    Returns the row and whether what is spoken (intro, outro) changed, in which case the
-    site's articles must be made again."""
+    """Create or replace the site's metadata and default engine and voice (``voice``; None:
+    none), and its integration settings when given; commits. Returns the row and whether
+    what is spoken (intro, outro) changed, in which case the site's articles must be made
+    again. A new engine or voice applies to articles made from then on."""
+    voice = voice or SiteVoice()
     row = get_site(session, site)
     t = now()
     if row is None:
@@ -94,6 +100,7 @@ def put_site(
         if row.meta != meta.to_dict():
             row.meta = meta.to_dict()
             row.changed_at = t
+    row.engine, row.voice = voice.engine, voice.voice
     if integration is not None:
         site_settings.apply(row, integration)
     session.commit()

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from loa.contracts import SITE_PATTERN
-from loa.engines.registry import known_voices
+from loa.engines.registry import AUTO, engine_names, known_voices
 from loa.text.lexicon import MAX_ENTRIES, MAX_KEY_CHARS, MAX_VALUE_CHARS
 
 
@@ -133,6 +133,11 @@ def _voice_enum(schema: dict[str, Any]) -> None:
     _replace_schema(_nullable({"enum": list(known_voices())}))(schema)
 
 
+def _engine_enum(schema: dict[str, Any]) -> None:
+    """The engine names in the schema are the registry's (and "auto")."""
+    _replace_schema(_nullable({"enum": [AUTO, *engine_names()]}))(schema)
+
+
 #: Exactly one of text | html, or url alone (then the worker fetches the page).
 _ONE_SOURCE: list[JsonValue] = [
     {"required": ["text"], "properties": {"text": {"type": "string"}, "html": {"type": "null"}}},
@@ -175,6 +180,11 @@ class ArticleFields(BaseModel):
         description="One of the voices the registered engines offer (default: LOA_DEFAULT_VOICE).",
         json_schema_extra=_voice_enum,
     )
+    engine: str | None = Field(
+        default=None,
+        description="auto or an engine name (default: the site's, else LOA_ENGINE).",
+        json_schema_extra=_engine_enum,
+    )
     captions: bool | None = Field(
         default=None, description="Read image captions aloud (default: LOA_READ_CAPTIONS)."
     )
@@ -191,6 +201,11 @@ class ArticleFields(BaseModel):
         if v is not None and v not in known:
             raise ValueError(f"unknown voice {v!r}; known voices: {', '.join(known)}")
         return v
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, v: str | None) -> str | None:
+        return check_engine(v)
 
     @field_validator("url")
     @classmethod
@@ -222,6 +237,19 @@ class ArticleLinks(BaseModel):
     playlist: str
 
 
+class SynthesisCounters(BaseModel):
+    segments_from_cache: int
+    requests: int = Field(description="Requests sent to the online engine, retries included.")
+    retries: int
+
+
+def check_engine(v: str | None) -> str | None:
+    known = (AUTO, *engine_names())
+    if v is not None and v not in known:
+        raise ValueError(f"unknown engine {v!r}; known engines: {', '.join(known)}")
+    return v
+
+
 class ArticlePublic(BaseModel):
     id: str
     site: str
@@ -236,10 +264,31 @@ class ArticlePublic(BaseModel):
     voice: str | None
     error: str | None
     audio_revision: int | None = Field(description="Revision the served audio was made from.")
+    upgrade_pending: bool = Field(
+        default=False,
+        description="Made offline while the online engine was down; re-made when it is back.",
+    )
+    synthesis: SynthesisCounters | None = Field(
+        default=None, description="Of the last rendering: segments from cache, requests, retries."
+    )
     published: bool = Field(default=True, description="false: a draft, out of feeds/playlists.")
     created_at: datetime
     updated_at: datetime
     links: ArticleLinks
+
+
+class WordTimingPublic(BaseModel):
+    text: str = Field(description="The word as spoken (normalized: numbers read out).")
+    start: float
+    duration: float
+    offset: int | None = Field(
+        default=None,
+        description="Where the word stands in the segment's text (code points), or null "
+        "when it cannot be placed there.",
+    )
+    length: int | None = Field(
+        default=None, description="How many code points of the segment's text it reads."
+    )
 
 
 class PlaylistSegment(BaseModel):
@@ -253,6 +302,10 @@ class PlaylistSegment(BaseModel):
     kind: str
     char_start: int
     char_end: int
+    words: list[WordTimingPublic] | None = Field(
+        default=None,
+        description="Word timings (seconds from the audio's start), when the engine has them.",
+    )
 
 
 class PlaylistPublic(BaseModel):
@@ -346,6 +399,8 @@ class SitePublic(BaseModel):
     outro: str | None
     locked: bool
     artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
+    engine: str | None = Field(description="The site's default engine (null: LOA_ENGINE).")
+    voice: str | None = Field(description="The site's default voice (null: the engine's).")
     webhook_secret_set: bool | None = Field(
         description="Whether a webhook_secret is set (the secret itself is never returned); "
         "null unless the caller's key may read this site."
@@ -509,4 +564,17 @@ class SiteUpdate(BaseModel):
         max_length=50,
         description="Browser origins (such as https://x.vn) that may write with this site's "
         "keys. Omitted or null: none.",
+    )
+    engine: str | None = Field(
+        default=None,
+        description="The site's default engine: auto or an engine name (null: LOA_ENGINE); "
+        "a post's own engine wins.",
+        json_schema_extra=_engine_enum,
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=50,
+        description="The site's default voice: one the engine offers (any engine's for auto "
+        "or null; another is refused with 422 naming voice); a post's own voice wins.",
+        json_schema_extra=_voice_enum,
     )

@@ -13,13 +13,22 @@ from loa.config import Settings, get_settings
 from loa.contracts import TASK_PROCESS_ARTICLE
 from loa.engines.base import Engine
 from loa.errors import EngineUnavailable
-from loa.jobs import LeaseHeld, find_stale_work, mark_failed, run_article_job
+from loa.jobs import (
+    LeaseHeld,
+    find_stale_work,
+    mark_failed,
+    run_article_job,
+    run_upgrade_job,
+    upgrade_candidates,
+)
 from loa.logs import bind_article
 from workers.app import app
 
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY_SECONDS = 30
+UPGRADES_AT_ONCE = 2  # upgrades sent per look: a pace that leaves the budget to new articles
+TASK_UPGRADE_ARTICLE = "loa.upgrade_article"
 QUEUED_GRACE_SECONDS = 300  # queued this long without a claim: the message may be lost
 RESEND_GRACE_SECONDS = 60  # an expired lease is re-sent at most this often
 
@@ -73,6 +82,51 @@ def _run(task: Any, article_id: str, revision: int, settings: Settings) -> str:
         return "failed"
 
 
+@app.task(name=TASK_UPGRADE_ARTICLE, acks_late=True, reject_on_worker_lost=True)
+def upgrade_article(article_id: str, revision: int) -> str:
+    settings = get_settings()
+    with bind_article(article_id):
+        try:
+            return run_upgrade_job(article_id, revision, settings).outcome
+        except Exception:  # the served audio stays; the next look tries again
+            logger.exception("article %s: upgrade failed", article_id)
+            return "failed"
+
+
+def send_upgrades(settings: Settings) -> int:
+    """If an online engine is healthy (a half-open breaker gets its probe here, so recovery is
+    noticed without new articles), send upgrades of a few fallback articles. One worker at a
+    time does this (a Redis lock)."""
+    from loa.engines.registry import choose, is_offline
+    from loa.jobs import _health, _shared_redis
+
+    client = _shared_redis(settings)
+    if client is None or not settings.upgrade_after_fallback:
+        return 0
+    if not client.set(
+        "loa:upgrade-sweep", "1", nx=True, px=int(settings.upgrade_every_seconds * 900)
+    ):
+        return 0
+    candidates = upgrade_candidates(settings, UPGRADES_AT_ONCE)
+    if not candidates:
+        return 0
+    healthy = _health(settings)
+    if is_offline(settings, choose(settings, healthy=healthy).engine.name):
+        return 0
+    for article_id, revision in candidates:
+        upgrade_article.apply_async((article_id, revision))
+    logger.info("sent %d upgrade(s) to the online engine", len(candidates))
+    return len(candidates)
+
+
+def _upgrade_forever(stop: threading.Event) -> None:
+    while not stop.wait(get_settings().upgrade_every_seconds):
+        try:
+            send_upgrades(get_settings())
+        except Exception:  # a passing database or broker error must not end the loop
+            logger.exception("upgrade sweep failed")
+
+
 def enqueue(article_id: str, revision: int) -> None:
     process_article.apply_async((article_id, revision))
 
@@ -116,6 +170,9 @@ def _on_worker_ready(**_: object) -> None:
     requeue_stale_work(queued_older_than=0, resend_after=0)
     threading.Thread(
         target=_sweep_forever, args=(threading.Event(),), name="loa-sweep", daemon=True
+    ).start()
+    threading.Thread(
+        target=_upgrade_forever, args=(threading.Event(),), name="loa-upgrade", daemon=True
     ).start()
 
 

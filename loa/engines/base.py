@@ -7,9 +7,30 @@ normalizes text itself. Failures map to ``EngineUnavailable`` (transient: retry 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from loa.audio.clip import AudioClip
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """One spoken word of a clip: its text and when it is said, in seconds from the clip's start."""
+
+    text: str
+    start: float
+    duration: float
+
+
+@dataclass(frozen=True)
+class TimedClip(AudioClip):
+    """A clip whose engine also said when each word is spoken (edge-tts word boundaries)."""
+
+    words: tuple[WordTiming, ...] = ()
+
+
+def words_of(clip: AudioClip) -> tuple[WordTiming, ...]:
+    return clip.words if isinstance(clip, TimedClip) else ()
 
 
 @runtime_checkable

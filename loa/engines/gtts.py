@@ -27,7 +27,10 @@ from gtts import gTTS, gTTSError
 
 from loa.audio import mp3
 from loa.audio.clip import AudioClip
+from loa.engines.clips import bare_clip
 from loa.errors import EngineRejected, EngineUnavailable
+from loa.online.errors import Throttled
+from loa.online.retry_after import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,9 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
         cause = exc.__context__  # gTTS raises inside ``except RequestException``
         return EngineUnavailable(f"google tts: no response ({_short_cause(cause, exc)})")
     status = response.status_code
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return Throttled("google tts: HTTP 429", retry_after)
     if status in TRANSIENT_STATUS or status >= 500:
         return EngineUnavailable(f"google tts: HTTP {status}")
     return EngineRejected(f"google tts: {exc}")
@@ -159,13 +165,11 @@ class GttsEngine:
         except EngineUnavailable as exc:
             self._remember(False, str(exc))
             raise
-        frames = mp3.strip_to_frames(data)
-        if not frames:
+        clip = bare_clip(data)
+        if clip is None:
             raise EngineRejected(f"google tts: answer holds no MP3 audio ({len(data)} bytes)")
         self._remember(True, None)
-        return AudioClip(
-            mp3=frames, duration=mp3.frames_duration(frames), format=mp3.describe(frames)
-        )
+        return clip
 
     def _remember(self, ok: bool, error: str | None) -> None:
         """Record a verdict about Google's reachability (real requests count as probes)."""

@@ -3,12 +3,16 @@
 - ``register(name, factory, voices=...)`` adds an engine; ``registered(...)`` does so for the
   length of a ``with`` block (tests swap engines this way, never by patching private tables).
 - ``get_engine(name, settings)`` builds an engine once per process and settings.
-- ``known_voices()`` is the voice list the API accepts: every voice some engine offers.
-- ``choose(settings, voice)`` is the "auto" policy: Google (gtts) when its probe answers within
-  ``gtts_probe_timeout`` (the verdict is cached ~60 s), else espeak, and espeak whenever the
-  voice asked for is one only espeak offers. It never changes a voice an engine offers.
+- ``known_voices()`` is the voice list the API accepts: every voice some engine offers;
+  ``voices_by_engine()`` says which engine offers which.
+- ``choose(settings, voice)`` is the "auto" policy: the first engine of ``LOA_ENGINE_ORDER``
+  (e.g. edge,gtts,espeak; the last one is the offline fallback) that offers the voice asked for
+  and is healthy. Healthy is what ``healthy(engine)`` says (workers pass the shared circuit
+  breaker's view), else the engine's own quick probe (gtts: cached ~60 s). It never changes a
+  voice an engine offers.
 - ``fallback(settings, selection, voice, error)``: when the chosen engine fails midway, in auto
-  mode, the whole article moves to espeak (one engine per article, so its clips byte-join).
+  mode, the whole article moves to the next healthy engine of the order, the offline one at the
+  latest (one engine per article, so its clips byte-join).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from loa.config import Settings, get_settings
 from loa.engines import espeak, fake
 from loa.engines.base import Engine
+from loa.engines.edge import EDGE_VOICES, EdgeEngine
 from loa.engines.espeak import EspeakEngine
 from loa.engines.fake import FakeEngine
 from loa.engines.gtts import GTTS_VOICES, GttsEngine
@@ -69,6 +74,10 @@ def _gtts(settings: Settings) -> Engine:
     )
 
 
+def _edge(settings: Settings) -> Engine:
+    return EdgeEngine(settings.edge_tts_url, timeout=settings.edge_timeout, rate=settings.edge_rate)
+
+
 def _fake(settings: Settings) -> Engine:
     return FakeEngine(sample_rate=settings.sample_rate, bitrate_kbps=settings.bitrate_kbps)
 
@@ -76,6 +85,7 @@ def _fake(settings: Settings) -> Engine:
 _registry: dict[str, Registration] = {
     "espeak": Registration(_espeak, tuple(espeak.VOICES)),
     "gtts": Registration(_gtts, GTTS_VOICES),
+    "edge": Registration(_edge, tuple(EDGE_VOICES)),
     "fake": Registration(_fake, tuple(fake.VOICES)),
 }
 _cache: dict[tuple[str, str], Engine] = {}
@@ -116,6 +126,11 @@ def engine_names() -> tuple[str, ...]:
     return tuple(_registry)
 
 
+def voices_by_engine() -> dict[str, tuple[str, ...]]:
+    """Each registered engine's voices."""
+    return {name: registration.voices for name, registration in _registry.items()}
+
+
 def known_voices() -> tuple[str, ...]:
     """Every voice an engine offers, in registration order: what a post may ask for."""
     seen: dict[str, None] = {}
@@ -151,42 +166,93 @@ def _with_voice(engine: Engine, voice: str | None, note: str | None) -> Selectio
     return Selection(engine, use, note)
 
 
+HealthCheck = Callable[[Engine], bool]
+ENDPOINT_LABEL = {"gtts": "google", "edge": "edge-tts"}  # how notes name an engine's endpoint
+
+
+def engine_order(settings: Settings) -> tuple[str, ...]:
+    """Auto mode's engines, best first; the last one is the offline fallback."""
+    names = tuple(n.strip() for n in settings.engine_order.split(",") if n.strip())
+    known = tuple(n for n in names if n in _registry and n != AUTO)
+    if not known or known[-1] != OFFLINE_FALLBACK:
+        known = tuple(n for n in known if n != OFFLINE_FALLBACK) + (OFFLINE_FALLBACK,)
+    return known
+
+
+def _pick(
+    settings: Settings,
+    names: tuple[str, ...],
+    voice: str | None,
+    healthy: HealthCheck | None,
+    notes: list[str],
+) -> Selection:
+    """The first healthy engine of ``names`` that offers ``voice``, else the offline one."""
+    for name in names[:-1]:
+        engine = get_engine(name, settings)
+        if voice is not None and voice not in engine.voices:
+            continue
+        ok = healthy(engine) if healthy is not None else engine.available()
+        if ok:
+            return _with_voice(engine, voice, "; ".join(notes) or None)
+        detail = getattr(engine, "last_error", None) or "probe failed"
+        notes.append(f"{ENDPOINT_LABEL.get(name, name)} unreachable: {detail}")
+    offline = names[-1]
+    if not notes and voice is not None:
+        notes.append(f"voice {voice} is offered by {offline} only")
+    if notes:
+        log.info("auto engine: %s; using %s", "; ".join(notes), offline)
+    return _with_voice(get_engine(offline, settings), voice, "; ".join(notes) or None)
+
+
 def choose(
-    settings: Settings, voice: str | None = None, *, choice: str | None = None, probe: bool = True
+    settings: Settings,
+    voice: str | None = None,
+    *,
+    choice: str | None = None,
+    probe: bool = True,
+    healthy: HealthCheck | None = None,
 ) -> Selection:
     """The engine and voice to synthesize an article with.
 
     ``choice`` defaults to ``settings.engine``. Any choice but "auto" is taken as is. "auto"
-    takes Google when its probe answers (``probe=False``: offline, without asking), else
-    espeak with a note like "google unreachable: ..."; a voice Google does not offer means
-    espeak, so auto never changes the voice a site asked for.
+    takes the first engine of the order that offers the voice and is healthy (``probe=False``:
+    the offline engine, without asking), else the offline one with a note like
+    "google unreachable: ..."; a voice only the offline engine offers means that engine, so
+    auto never changes the voice a site asked for.
     """
     choice = choice or settings.engine
     if choice != AUTO:
         return _with_voice(get_engine(choice, settings), voice, None)
+    order = engine_order(settings)
     if not probe:
-        return _with_voice(get_engine(OFFLINE_FALLBACK, settings), voice, None)
-    google = get_engine(ONLINE, settings)
-    if voice is not None and voice not in google.voices:
-        note = f"voice {voice} is offered by {OFFLINE_FALLBACK} only"
-        return _with_voice(get_engine(OFFLINE_FALLBACK, settings), voice, note)
-    if google.available():
-        return _with_voice(google, voice, None)
-    detail = getattr(google, "last_error", None) or "probe failed"
-    reason = f"google unreachable: {detail}"
-    log.info("auto engine: %s; using %s", reason, OFFLINE_FALLBACK)
-    return _with_voice(get_engine(OFFLINE_FALLBACK, settings), voice, reason)
+        return _with_voice(get_engine(order[-1], settings), voice, None)
+    return _pick(settings, order, voice, healthy, [])
 
 
 def fallback(
-    settings: Settings, selection: Selection, voice: str | None, error: Exception
+    settings: Settings,
+    selection: Selection,
+    voice: str | None,
+    error: Exception,
+    *,
+    healthy: HealthCheck | None = None,
 ) -> Selection | None:
     """What to use after ``selection``'s engine failed midway with ``error``, or None when
     the failure stands (not auto mode, or already offline): the caller then raises it."""
-    if settings.engine != AUTO or selection.engine.name == OFFLINE_FALLBACK:
+    order = engine_order(settings)
+    if settings.engine != AUTO or selection.engine.name == order[-1]:
         return None
-    note = f"{selection.engine.name} failed midway ({error}); used {OFFLINE_FALLBACK}"
-    return _with_voice(get_engine(OFFLINE_FALLBACK, settings), voice, note)
+    failed = selection.engine.name
+    rest = order[order.index(failed) + 1 :] if failed in order else order[-1:]
+    chosen = _pick(settings, rest, voice, healthy, [])
+    label = ENDPOINT_LABEL.get(failed, failed)
+    note = f"{failed} failed midway, {label} unreachable ({error}); used {chosen.engine.name}"
+    return Selection(chosen.engine, chosen.voice, note)
+
+
+def is_offline(settings: Settings, name: str) -> bool:
+    """True for the engine auto mode falls back to."""
+    return name == engine_order(settings)[-1]
 
 
 def clear_engine_cache() -> None:

@@ -5,6 +5,10 @@ the field, so the route answers 422. Text is NFC-normalized and stripped; contro
 are refused (XML 1.0 cannot carry most of them). Limits follow Apple Podcasts: the show
 description at most 4,000 bytes (UTF-8: a Vietnamese character takes 2-3), other values at most
 255 characters. Categories come from Apple's list (``data/apple_categories.tsv``).
+
+``parse_site_voice`` reads the same object's ``engine`` and ``voice``: the site's default
+engine and voice (a post's own win), checked against the engines the caller names and the
+voices each offers.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
@@ -49,8 +53,17 @@ class SiteMeta:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class SiteVoice:
+    """A site's default engine (None: LOA_ENGINE) and voice (None: the engine's default)."""
+
+    engine: str | None = None
+    voice: str | None = None
+
+
 REQUIRED = ("title", "description", "link")
 _FIELDS = tuple(SiteMeta.__dataclass_fields__)
+VOICE_FIELDS = tuple(SiteVoice.__dataclass_fields__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +134,7 @@ def parse_site(data: Mapping[str, Any]) -> SiteMeta:
     """Validate a site's metadata as a client sent it; InputError names the bad field."""
     if not isinstance(data, Mapping):
         raise InputError("body: must be a JSON object", None)
-    unknown = sorted(set(data) - set(_FIELDS))
+    unknown = sorted(set(data) - set(_FIELDS) - set(VOICE_FIELDS))
     if unknown:
         raise InputError(f"{unknown[0]}: unknown field", unknown[0])
     title = _text(data, "title", required=True, limit=MAX_TEXT_CHARS)
@@ -167,3 +180,40 @@ def parse_site(data: Mapping[str, Any]) -> SiteMeta:
         outro=_text(data, "outro", required=False, limit=MAX_SPOKEN_CHARS),
         locked=_bool(data, "locked", False),
     )
+
+
+def _choice(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{name}: must be a string or null", name)
+    return value
+
+
+def parse_site_voice(
+    data: Mapping[str, Any], engines: Mapping[str, Sequence[str]], *, auto: str = "auto"
+) -> SiteVoice:
+    """The site's ``engine`` and ``voice`` from a client's object; InputError names the field.
+
+    ``engines`` maps each engine name to the voices it offers. The engine is ``auto`` or one
+    of them; the voice is one the engine offers (any engine's, when the engine is auto or
+    unset: auto then picks an engine that offers it)."""
+    engine = _choice(data, "engine")
+    voice = _choice(data, "voice")
+    if engine is not None and engine != auto and engine not in engines:
+        known = ", ".join((auto, *engines))
+        raise InputError(f"engine: unknown engine {engine!r}; known engines: {known}", "engine")
+    if voice is None:
+        return SiteVoice(engine, None)
+    if engine is None or engine == auto:
+        offered = tuple(dict.fromkeys(v for voices in engines.values() for v in voices))
+        if voice not in offered:
+            raise InputError(
+                f"voice: unknown voice {voice!r}; known voices: {', '.join(offered)}", "voice"
+            )
+    elif voice not in engines[engine]:
+        raise InputError(
+            f"voice: {voice!r} is not a voice of {engine} (its voices: "
+            f"{', '.join(engines[engine])})",
+            "voice",
+        )
+    return SiteVoice(engine, voice)

@@ -48,6 +48,7 @@ class Article(Base):
     # False: a draft, rendered but kept out of the site's feed and playlists
     published: Mapped[bool] = mapped_column(default=True, server_default=true())
     voice: Mapped[str | None] = mapped_column(String(50))
+    engine_choice: Mapped[str | None] = mapped_column(String(30))  # asked for in the post
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -67,6 +68,11 @@ class Article(Base):
     audio_revision: Mapped[int | None] = mapped_column(Integer)
     audio_bytes: Mapped[int | None] = mapped_column(Integer)
     playlist: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # made offline while the online engine was down: re-made with it in the background
+    upgrade_pending: Mapped[bool] = mapped_column(default=False)
+    segments_cached: Mapped[int] = mapped_column(Integer, default=0)  # of the last rendering
+    online_requests: Mapped[int] = mapped_column(Integer, default=0)  # requests sent, retries in
+    online_retries: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -88,8 +94,9 @@ class SiteLexicon(Base):
 
 
 class Site(Base):
-    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork and
-    integration settings (webhook secret, callback URL, allowed browser origins).
+    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork,
+    default engine and voice (a post's own ``engine``/``voice`` win) and integration settings
+    (webhook secret, callback URL, allowed browser origins).
 
     ``changed_at`` moves whenever what the site publishes changes (metadata, artwork, an
     article made ready, published, unpublished or deleted): the feed's Last-Modified."""
@@ -101,6 +108,9 @@ class Site(Base):
     artwork_address: Mapped[str | None] = mapped_column(String(64))  # content address
     artwork_type: Mapped[str | None] = mapped_column(String(20))  # image/png | image/jpeg
     artwork: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # the site's default engine and voice (None: LOA_ENGINE / the engine's default voice)
+    engine: Mapped[str | None] = mapped_column(String(30))
+    voice: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

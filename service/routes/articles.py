@@ -33,7 +33,14 @@ from service.links import article_links
 from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
-from service.schemas import ArticleCreate, ArticleLinks, ArticlePublic, PlaylistPublic, Progress
+from service.schemas import (
+    ArticleCreate,
+    ArticleLinks,
+    ArticlePublic,
+    PlaylistPublic,
+    Progress,
+    SynthesisCounters,
+)
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -83,6 +90,12 @@ def to_public(request: Request, row: Article) -> ArticlePublic:
         voice=row.voice_used or row.voice,
         error=row.error,
         audio_revision=row.audio_revision,
+        upgrade_pending=bool(row.upgrade_pending),
+        synthesis=SynthesisCounters(
+            segments_from_cache=row.segments_cached or 0,
+            requests=row.online_requests or 0,
+            retries=row.online_retries or 0,
+        ),
         published=row.published,
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
@@ -126,6 +139,7 @@ def _submission(body: ArticleCreate, settings: Settings) -> articles.Submission:
         author=body.author,
         published_at=body.published_at,
         voice=body.voice,
+        engine=body.engine,
         captions=settings.read_captions if body.captions is None else body.captions,
         published=body.published,
     )
@@ -212,8 +226,9 @@ def _audio_etag(row: Article) -> str:
 
 
 def _follow_row(row: Article, storage: Storage) -> None:
-    """A remembered audio file older than the row (a new revision) is replaced now: whoever read
-    this status or playlist gets the matching audio at once, not within RECENT_SECONDS."""
+    """A remembered audio file older than the row (a new revision, an upgrade to the online
+    engine) is replaced now: whoever read this status or playlist gets the matching audio at
+    once, not within RECENT_SECONDS."""
     cached = recent_audio(row.id)
     if cached is None or not row.audio_key or cached.key == row.audio_key:
         return

@@ -113,7 +113,12 @@ def player_state(request: Request, row: Article | None, storage: Storage) -> dic
 
 def _public_segment(s: dict[str, Any]) -> dict[str, Any]:
     keep = ("index", "text", "start", "duration", "paragraph", "sentence", "kind")
-    return {k: s[k] for k in keep if k in s}
+    out = {k: s[k] for k in keep if k in s}
+    if s.get("words"):
+        # compact, for word-by-word highlighting: [start, offset, length] a word (offset and
+        # length in code points of the segment's text, null when it cannot be placed)
+        out["marks"] = [[w["start"], w.get("offset"), w.get("length")] for w in s["words"]]
+    return out
 
 
 def _answer(state: dict[str, Any]) -> JSONResponse:

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from loa import articles, progress, site_settings, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
+from loa.engines.registry import AUTO, voices_by_engine
 from loa.keys import Principal
 from loa.publishing import feed, hls, transcripts
 from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
-from loa.publishing.site import parse_site
+from loa.publishing.site import parse_site, parse_site_voice
 from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
 from service.deps import (
@@ -182,6 +183,8 @@ def _site_public(
         webhook_secret_set=bool(row.webhook_secret) if private else None,
         callback_url=row.callback_url if private else None,
         allowed_origins=list(row.allowed_origins or []),
+        engine=row.engine,
+        voice=row.voice,
         updated_at=as_utc(row.changed_at) or row.changed_at,
         requeued=requeued,
         links={  # type: ignore[arg-type]  # pydantic validates the dict into SiteLinks
@@ -214,16 +217,18 @@ def put_site(
     body: SiteUpdate,
     principal: WriterDep,
 ) -> SitePublic:
-    """Create or replace the site: its publishing metadata and integration settings (422
-    names a bad field). A changed intro or outro makes the site's articles again (only those
-    segments are synthesized). The webhook secret is write-only: omitted, the stored one is
+    """Create or replace the site: its publishing metadata, default engine and voice, and
+    integration settings (422 names a bad field). A changed intro or outro makes the site's
+    articles again (only those segments are synthesized); a new engine or voice applies to
+    articles made from then on. The webhook secret is write-only: omitted, the stored one is
     kept; null removes it."""
     require_site_write(principal, _check_site(site))
-    fields = body.model_dump(exclude_unset=True)
-    wanted = {name: fields.pop(name, None) for name in INTEGRATION_FIELDS}
-    meta = parse_site(fields)
+    data = body.model_dump(exclude_unset=True)
+    wanted = {name: data.pop(name, None) for name in INTEGRATION_FIELDS}
+    meta = parse_site(data)
+    voice = parse_site_voice(data, voices_by_engine(), auto=AUTO)
     integration = site_settings.parse(set(body.model_fields_set), **wanted)
-    row, spoken_changed = sites.put_site(session, site, meta, integration)
+    row, spoken_changed = sites.put_site(session, site, meta, voice, integration)
     requeued = None
     if spoken_changed:
         work = articles.requeue_site(session, site)

@@ -1,4 +1,5 @@
-"""/v1/sites/{site}/lexicon: a site's pronunciation lexicon (written form -> spoken form)."""
+"""/v1/sites/{site}/lexicon: a site's pronunciation lexicon (written form -> spoken form).
+(A site's default engine and voice are fields of the site: PUT /v1/sites/{site}.)"""
 
 from __future__ import annotations
 

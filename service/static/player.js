@@ -7,7 +7,8 @@
  *
  * One global name, Loa: {mount(element), scan()}. Everything else lives in an open
  * Shadow DOM, so the host page's CSS cannot reach it. The sentence being read is highlighted on
- * the host page with the CSS Custom Highlight API ("loa-reading"), without changing its DOM.
+ * the host page with the CSS Custom Highlight API ("loa-reading"), without changing its DOM, and
+ * when the playlist has word timings (edge) the word being said too ("loa-word").
  */
 (function () {
   "use strict";
@@ -21,6 +22,7 @@
   var RATE_KEY = "loa-player-rate";
   var FOLLOW_KEY = "loa-player-follow";
   var HIGHLIGHT = "loa-reading";
+  var WORD = "loa-word";
   var players = [];
   var defaultBase = baseOf(current);
 
@@ -178,12 +180,14 @@
     return { start: start, end: end };
   }
 
-  function toRange(index, span) {
+  function toRange(index, span, bare) {
     var a = index.at[span.start], b = index.at[span.end - 1];
     var r = document.createRange();
     r.setStart(a[0], a[1]);
     var e = b[2], d = b[0].data;
-    while (e < d.length && /[.,!?;:…)"”’»]/.test(d[e])) e++;
+    // a sentence takes its closing punctuation; a word, the signs that are part of it (2,5%)
+    var more = bare ? /[^\s\p{L}\p{N}.,!?;:…)"”’»]/u : /[.,!?;:…)"”’»]/;
+    while (e < d.length && more.test(d[e])) e++;
     r.setEnd(b[0], e);
     return r;
   }
@@ -195,7 +199,8 @@
     try {
       var sheet = new CSSStyleSheet();
       // in a layer: any rule of the host page for ::highlight(loa-reading) wins over this one
-      sheet.replaceSync("@layer loa{::highlight(" + HIGHLIGHT + "){background-color:#ffe08a;color:#1f2328}}");
+      sheet.replaceSync("@layer loa{::highlight(" + HIGHLIGHT + "){background-color:#ffe08a;color:#1f2328}" +
+        "::highlight(" + WORD + "){background-color:#f0b000;color:#1f2328;text-decoration:underline 2px}}");
       document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
     } catch (e) {
       /* no constructable stylesheets: the host page may style ::highlight(loa-reading) itself */
@@ -219,6 +224,7 @@
     me.delay = 1000;
     me.born = Date.now();
     me.ranges = [];
+    me.spans = [];
     me.mapped = 0;
     me.cur = -1;
     host.setAttribute("data-loa-hidden", "");
@@ -724,6 +730,7 @@
         me.cur = -1;
       }
     }
+    me.word(i, r, pos);
     if (i === me.cur && CSS.highlights.get(HIGHLIGHT) === me.hl) return;
     me.cur = i;
     if (!r) {
@@ -740,6 +747,40 @@
         window.scrollBy({ top: box.top - h / 3, behavior: reducedMotion() ? "auto" : "smooth" });
       }
     }
+  };
+
+  // the word being said (marks: [start, offset, length] a word, offset null where it cannot be
+  // placed): one range swapped in one Highlight per word change, no DOM change, no layout read
+  P.word = function (i, r, pos) {
+    var me = this, marks = (r && me.segs[i].marks) || [], w = -1;
+    while (w + 1 < marks.length && marks[w + 1][0] <= pos + 0.001) w++;
+    var key = i + ":" + w;
+    if (key === me.wkey && r === me.wr && CSS.highlights.get(WORD) === me.whl) return;
+    me.wkey = key;
+    me.wr = r;
+    var range = w >= 0 && marks[w][1] != null && !reducedMotion() ? me.wordRange(i, marks[w]) : null;
+    if (!me.whl) {
+      me.whl = new Highlight();
+      me.whl.priority = 1;
+    }
+    me.whl.clear();
+    if (range) me.whl.add(range);
+    CSS.highlights.set(WORD, me.whl);
+  };
+
+  P.wordRange = function (i, mark) {
+    var me = this, span = me.spans[i], text = me.segs[i].text || "", index = me.index;
+    if (!span || !index) return null;
+    var chars = Array.from(text); // offsets count code points
+    var fw = fold(chars.slice(mark[1], mark[1] + mark[2]).join(""));
+    var at = span.start + fold(chars.slice(0, mark[1]).join("")).length;
+    if (!fw) return null;
+    if (index.text.substr(at, fw.length) !== fw) {
+      // the page differs a little from the extracted text: the word nearby, inside the sentence
+      at = index.text.indexOf(fw, Math.max(span.start, at - 12));
+      if (at < 0 || at + fw.length > span.end) return null;
+    }
+    return toRange(index, { start: at, end: at + fw.length }, true);
   };
 
   P.target = function () {
@@ -771,6 +812,7 @@
       var span = me.segs[i].kind === "title" ? null :
         locate(me.index, text, from) || locate(me.index, text, 0);
       me.ranges[i] = span ? toRange(me.index, span) : null;
+      me.spans[i] = span;
       if (span) from = span.end;
     }
     me.mapFrom = from;

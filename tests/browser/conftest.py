@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.browser.host import HostSite
+from tests.fakes.edge_tts import FakeEdgeTTS
 from tests.fakes.google_tts import FakeGoogleTTS
 from tests.integration.stack import Stack, running_stack
 
@@ -75,12 +76,25 @@ def google() -> Iterator[FakeGoogleTTS]:
 
 
 @pytest.fixture(scope="package")
+def edge() -> Iterator[FakeEdgeTTS]:
+    with FakeEdgeTTS() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
 def loa(
-    browser: Any, tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS
+    browser: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    google: FakeGoogleTTS,
+    edge: FakeEdgeTTS,
 ) -> Iterator[Stack]:
-    """The real stack, its online engine answered by the Google stand-in."""
+    """The real stack, its online engine answered by the Google stand-in (and edge, for
+    articles posted with ``"engine": "edge"``, by the edge stand-in)."""
     with running_stack(
-        tmp_path_factory.mktemp("browser-stack"), LOA_ENGINE="gtts", LOA_GTTS_URL=google.url
+        tmp_path_factory.mktemp("browser-stack"),
+        LOA_ENGINE="gtts",
+        LOA_GTTS_URL=google.url,
+        LOA_EDGE_TTS_URL=edge.url,
     ) as s:
         yield s
 

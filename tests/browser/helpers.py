@@ -38,15 +38,16 @@ def player_state(page: Any, selector: str = "loa-player") -> dict[str, Any]:
 
 
 def highlighted(page: Any) -> dict[str, Any]:
-    """The text under the loa-reading highlight and the position heard at that moment."""
+    """The text under the loa-reading highlight (the sentence), under loa-word (the word; None
+    when no word is lit) and the position heard at that moment."""
     return page.evaluate(
         """() => {
-        const h = CSS.highlights.get('loa-reading');
+        const text = (name) => {
+            const h = CSS.highlights.get(name);
+            return h && h.size ? [...h][0].toString() : null;
+        };
         const host = document.querySelector('loa-player, [data-loa-player]');
-        const t = host._loaPlayer.pos();
-        if (!h) return {text: null, time: t};
-        const r = [...h][0];
-        return {text: r.toString(), time: t};
+        return {text: text('loa-reading'), word: text('loa-word'), time: host._loaPlayer.pos()};
     }"""
     )
 

@@ -18,14 +18,28 @@ Modes (``FakeGoogleTTS.mode``, changeable while running):
     hang      accept the request and never answer (until the server stops)
     slow      answer correctly after ``delay`` seconds
     drop      send the headers and half the body, then close the connection
+
+Newsroom-scale knobs (any mode, checked in this order before answering "ok"):
+
+    latency       seconds every answer takes (Google is ~0.2 s away)
+    max_rps       more than this many requests in the last second -> 429 with Retry-After
+    error_rate    this fraction of requests, at random, gets ``error_status`` (429 by default,
+                  with ``Retry-After: retry_after`` when that is set)
+
+``arrivals`` holds the monotonic time of each request; ``max_in_window()`` is the most requests
+seen in any one-second window and ``max_in_flight`` the most answered at once.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
+import functools
 import json
 import logging
+import random
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -44,6 +58,7 @@ BITRATE_KBPS = 32
 MODES = ("ok", "500", "503", "429", "400", "403", "no-audio", "hang", "slow", "drop")
 
 
+@functools.lru_cache(maxsize=4096)  # the stand-in's CPU is not what is measured
 def google_mp3(text: str, ms_per_char: float = 60.0) -> bytes:
     """An MP3 like Google's for ``text``: ID3v2 tag + Info frame + 24 kHz/32 kbps mono frames."""
     frames = encode_pcm(tone_pcm(text, "google", SAMPLE_RATE, ms_per_char), SAMPLE_RATE, 32)
@@ -113,6 +128,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, b"Bad Request", "text/html")
             return
         fake.requests.append((text, lang))
+        now = fake.arrive()
+        try:
+            self._answer(fake, mode, text, now)
+        finally:
+            with fake.lock:
+                fake.in_flight -= 1
+
+    def _answer(self, fake: FakeGoogleTTS, mode: str, text: str, now: float) -> None:
+        if fake.latency and fake.stopping.wait(fake.latency):
+            return
+        if fake.max_rps is not None and fake.recent(now) > fake.max_rps:
+            fake.refused += 1
+            self._refuse(429, "1")
+            return
+        if fake.error_rate and fake.rng.random() < fake.error_rate:
+            fake.refused += 1
+            self._refuse(fake.error_status, fake.retry_after)
+            return
         if mode == "hang":
             fake.stopping.wait()
             return
@@ -138,6 +171,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, answer, content_type)
 
+    def _refuse(self, status: int, retry_after: str | None) -> None:
+        body = f"Error {status}".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if retry_after is not None:
+            self.send_header("Retry-After", retry_after)
+        self.end_headers()
+        self.wfile.write(body)
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -151,15 +194,71 @@ class FakeGoogleTTS:
     (text, lang) pairs received; ``mode`` and ``delay`` may be changed at any time.
     """
 
-    def __init__(self, mode: str = "ok", delay: float = 5.0) -> None:
+    def __init__(
+        self,
+        mode: str = "ok",
+        delay: float = 5.0,
+        *,
+        latency: float = 0.0,
+        max_rps: int | None = None,
+        error_rate: float = 0.0,
+        error_status: int = 429,
+        retry_after: str | None = None,
+        seed: int = 1,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
         self.mode = mode
         self.delay = delay
+        self.latency = latency
+        self.max_rps = max_rps
+        self.error_rate = error_rate
+        self.error_status = error_status
+        self.retry_after = retry_after
+        self.rng = random.Random(seed)
+        self.lock = threading.Lock()
+        self.arrivals: list[float] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.refused = 0
         self.requests: list[tuple[str, str]] = []
         self.stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    def arrive(self) -> float:
+        """Record one request's arrival (and that it is in flight); its monotonic time."""
+        with self.lock:
+            now = time.monotonic()
+            self.arrivals.append(now)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return now
+
+    def recent(self, now: float) -> int:
+        """Requests that arrived in the second up to ``now``."""
+        with self.lock:
+            return bisect.bisect_right(self.arrivals, now) - bisect.bisect_right(
+                self.arrivals, now - 1.0
+            )
+
+    def max_in_window(self, window: float = 1.0) -> int:
+        """The most requests that arrived in any ``window`` seconds."""
+        with self.lock:
+            times = sorted(self.arrivals)
+        best, first = 0, 0
+        for last, t in enumerate(times):
+            while t - times[first] >= window:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
+
+    def reset_counts(self) -> None:
+        with self.lock:
+            self.arrivals.clear()
+            self.requests.clear()
+            self.max_in_flight = 0
+            self.refused = 0
 
     @property
     def url(self) -> str:

@@ -1,5 +1,8 @@
 """The online engine path, with Google's endpoint replaced by a local server that speaks the
-batchexecute protocol gTTS uses (the only stand-in: Google is outside our reach)."""
+batchexecute protocol gTTS uses, and Microsoft's read-aloud endpoint by one that speaks the
+edge-tts websocket protocol (the only stand-ins: both services are outside our reach). One
+stack serves both: auto mode takes gtts (LOA_ENGINE_ORDER gtts,espeak), a post asking for
+engine edge gets edge alone."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.fakes.edge_tts import FakeEdgeTTS
 from tests.fakes.google_tts import FakeGoogleTTS
 from tests.helpers import decoded_duration
 from tests.integration.stack import Stack, running_stack
@@ -34,11 +38,33 @@ def google() -> Iterator[FakeGoogleTTS]:
 
 
 @pytest.fixture(scope="module")
+def edge() -> Iterator[FakeEdgeTTS]:
+    with FakeEdgeTTS() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
 def online_stack(
-    tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS
+    tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS, edge: FakeEdgeTTS
 ) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("online"), LOA_GTTS_URL=google.url) as s:
+    with running_stack(
+        tmp_path_factory.mktemp("online"), LOA_GTTS_URL=google.url, LOA_EDGE_TTS_URL=edge.url
+    ) as s:
         yield s
+
+
+def numbered_text(tag: str, sentences: int) -> str:
+    return " ".join(
+        f"Phường {tag} số {n} đã hoàn thành {n * 7} công trình trong quý {n % 4 + 1}."
+        for n in range(1, sentences + 1)
+    )
+
+
+def post_edge(stack: Stack, text: str) -> str:
+    with stack.client() as c:
+        r = c.post("/v1/articles", json={"text": text, "engine": "edge"})
+        assert r.status_code == 202, r.text
+        return str(r.json()["id"])
 
 
 def test_google_reachable_uses_gtts_in_requests_of_at_most_100_chars(
@@ -82,3 +108,31 @@ def test_google_failing_midway_moves_the_article_to_espeak(
     assert body["status"] == "ready", body
     assert body["engine"] == "espeak"
     assert "gtts" in body["engine_note"]
+
+
+def test_edge_word_timings_reach_playlist_json(online_stack: Stack, edge: FakeEdgeTTS) -> None:
+    body = online_stack.wait_ready(post_edge(online_stack, numbered_text("sông", 4)))
+    assert body["status"] == "ready" and body["engine"] == "edge", body
+    assert body["voice"] == "vi-VN-HoaiMyNeural" and body["engine_note"] is None
+    with online_stack.client() as c:
+        playlist = c.get(body["links"]["playlist"]).json()
+    words = [w for seg in playlist["segments"] for w in seg["words"]]
+    spoken = " ".join(seg["spoken"] for seg in playlist["segments"]).split()
+    assert [w["text"] for w in words] == spoken
+    for seg in playlist["segments"]:
+        for w in seg["words"]:
+            assert seg["start"] <= w["start"] < seg["start"] + seg["duration"]
+    starts = [w["start"] for w in words]
+    assert starts == sorted(starts) and starts[-1] < playlist["duration"]
+    assert all("TrustedClientToken=" in q and "Sec-MS-GEC=" in q for q in edge.queries)
+    assert {voice for _t, voice in edge.requests} == {"vi-VN-HoaiMyNeural"}
+
+
+def test_edge_429_is_retried(online_stack: Stack, edge: FakeEdgeTTS) -> None:
+    edge.reset_counts()
+    edge.error_rate, edge.retry_after = 0.3, "0"
+    try:
+        body = online_stack.wait_ready(post_edge(online_stack, numbered_text("núi", 6)))
+    finally:
+        edge.error_rate = 0.0
+    assert body["engine"] == "edge" and body["synthesis"]["retries"] == edge.refused > 0

@@ -64,6 +64,17 @@ warnings = false
 checks.positive_data_acceptance.expected-statuses = ["2xx", "422"]
 """
 
+#: A site's default voice must be one its default engine offers (espeak's voices are not edge's):
+#: JSON Schema can say so (an if/then per engine, or one anyOf branch per category and engine),
+#: but schemathesis cannot generate from either beside the categories' anyOf ("Schema Error"),
+#: so the schema lists every engine's voices and a schema-valid pair the engine does not offer
+#: is rightly a 422 naming ``voice``. Every check still runs on this operation.
+SITE_VOICE = """
+[[operations]]
+include-name = "PUT /v1/sites/{site}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "422"]
+"""
+
 #: Content-addressed and per-revision audio is found by its address, a SHA-256 or an id no link
 #: in the document hands out (feeds and playlists do): a fuzzer can only ever get 404s there, which
 #: is the truth, so the "missing test data" warning is not shown for these operations. Every check
@@ -86,7 +97,7 @@ warnings = false
 
 
 def _config() -> str:
-    return ARTWORK + "".join(QUIET.format(name=name) for name in UNGUESSABLE)
+    return ARTWORK + SITE_VOICE + "".join(QUIET.format(name=name) for name in UNGUESSABLE)
 
 
 def test_the_server_matches_its_openapi_document(fuzz_stack: Stack, tmp_path: Path) -> None:

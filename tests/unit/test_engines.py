@@ -230,7 +230,7 @@ def settings_for(url: str, tmp_path) -> Settings:
 def test_registry_builds_and_caches(tmp_path):
     clear_engine_cache()
     settings = settings_for(closed_port_url(), tmp_path)
-    assert set(engine_names()) == {"espeak", "gtts", "fake"}
+    assert set(engine_names()) == {"espeak", "gtts", "edge", "fake"}
     for name in engine_names():
         engine = get_engine(name, settings)
         assert engine.name == name
@@ -355,3 +355,19 @@ def test_audio_package_never_imports_engines():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.startswith("loa.engines") for n in names), (path.name, names)
+
+
+def test_loa_engine_edge_selects_edge_alone(tmp_path):
+    """LOA_ENGINE=edge: edge is used even when it is unreachable (no probe, no note), and a
+    failure midway stands: neither gtts nor espeak is tried."""
+    settings = Settings(
+        data_dir=tmp_path,
+        engine="edge",
+        edge_tts_url="ws://127.0.0.1:9",
+        gtts_url=closed_port_url(),
+    )
+    chosen = choose(settings, None)
+    assert (chosen.engine.name, chosen.voice, chosen.note) == ("edge", "vi-VN-HoaiMyNeural", None)
+    assert choose(settings, "vi-VN-NamMinhNeural").voice == "vi-VN-NamMinhNeural"
+    error = EngineUnavailable("edge-tts: connection refused")
+    assert registry.fallback(settings, chosen, None, error) is None

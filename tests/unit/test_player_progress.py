@@ -13,6 +13,7 @@ from loa import progress
 from loa.audio import mp3
 from loa.audio.gain import apply_steps
 from loa.config import Settings
+from loa.engines.cache import clip_key, words_key
 from loa.engines.fake import FakeEngine
 from loa.pipeline import prepare_segments, render_article, synthesize_segment
 from loa.progress import Recorder, clip_with_pause, progress_key, read_progress
@@ -153,3 +154,29 @@ def test_rewrites_are_throttled_but_the_first_and_last_are_written(
         recorder.advance(i + 1)
     assert writes[0] == 1 and writes[-1] == len(segments)
     assert len(segments) > 10 and len(writes) <= len(segments) // 5 + 2
+
+
+def test_progressive_segments_carry_word_timings_placed_in_their_text() -> None:
+    engine, storage = FakeEngine(ms_per_char=20), MemoryStorage()
+    article = extract_plain_text("UBND tỉnh họp sáng nay. Có 2,5% hộ nghèo.", title=None)
+    segments = prepare_segments(article, max_chars=engine.max_chars)
+    source = article.to_text(False)
+    recorder = Recorder(storage, Settings(), "b" * 32, 1, engine, "vi", segments, source)
+    for i, seg in enumerate(segments):
+        synthesize_segment(engine, "vi", seg.text, storage)
+        said = [
+            {"text": w, "start": 0.1 * k, "duration": 0.1} for k, w in enumerate(seg.text.split())
+        ]
+        # as an engine with word timings (edge) caches them beside the clip
+        storage.write(words_key(clip_key(engine, "vi", seg.text)), json.dumps(said).encode())
+        recorder.advance(i + 1)
+    partial = read_progress(storage, "b" * 32, 1)
+    assert partial is not None
+    lit = [
+        s["text"][w["offset"] : w["offset"] + w["length"]]
+        for s in partial["segments"]
+        for w in s["words"]
+    ]
+    assert lit[:5] == ["UBND"] * 4 + ["tỉnh"] and "2,5%" in lit
+    second = partial["segments"][1]
+    assert second["words"][0]["start"] == second["start"] > 0

@@ -1,4 +1,5 @@
-"""Site publishing metadata: defaults, NFC, Apple's categories and length limits."""
+"""Site publishing metadata: defaults, NFC, Apple's categories and length limits; the site's
+default engine and voice."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 import pytest
 
 from loa.errors import InputError
-from loa.publishing.site import apple_categories, parse_site
+from loa.publishing.site import SiteVoice, apple_categories, parse_site, parse_site_voice
 
 BASE = {"title": "Lạng Sơn", "description": "Tin tức", "link": "https://langson.gov.vn"}
 
@@ -74,3 +75,32 @@ def test_apple_categories() -> None:
 def test_round_trip_through_a_dict() -> None:
     site = parse_site({**BASE, "author": "Sở KH&CN", "explicit": True, "intro": "Xin chào"})
     assert parse_site(site.to_dict()) == site
+
+
+ENGINES = {"espeak": ("vi", "vi-vn-x-south"), "edge": ("vi-VN-HoaiMyNeural", "vi-VN-NamMinhNeural")}
+
+
+def test_a_sites_engine_and_voice() -> None:
+    assert parse_site_voice(BASE, ENGINES) == SiteVoice(None, None)
+    data = {**BASE, "engine": "edge", "voice": "vi-VN-NamMinhNeural"}
+    assert parse_site_voice(data, ENGINES) == SiteVoice("edge", "vi-VN-NamMinhNeural")
+    assert parse_site(data) == parse_site(BASE)  # not part of the feed's metadata
+    # auto or no engine: any engine's voice (auto picks an engine that offers it)
+    assert parse_site_voice({"engine": "auto", "voice": "vi-vn-x-south"}, ENGINES).voice
+    assert parse_site_voice({"voice": "vi-VN-HoaiMyNeural"}, ENGINES).engine is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"engine": "festival"}, "engine"),
+        ({"engine": 3}, "engine"),
+        ({"voice": "vi-vn-x-north"}, "voice"),
+        ({"engine": "espeak", "voice": "vi-VN-HoaiMyNeural"}, "voice"),  # not espeak's
+        ({"engine": "edge", "voice": ["vi"]}, "voice"),
+    ],
+)
+def test_a_bad_engine_or_voice_names_its_field(data: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_site_voice(data, ENGINES)
+    assert info.value.field == field and field in info.value.message

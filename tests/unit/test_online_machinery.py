@@ -1,0 +1,241 @@
+"""The online machinery against a real (embedded) Redis: budget, breaker, retries, claims."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loa.audio.clip import AudioClip
+from loa.engines.fake import FakeEngine
+from loa.errors import EngineRejected, EngineUnavailable
+from loa.online.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
+from loa.online.budget import Budget
+from loa.online.claims import SegmentClaims
+from loa.online.counters import Counters
+from loa.online.errors import CircuitOpen, Throttled
+from loa.online.guard import GuardedEngine, Machinery
+from loa.online.parallel import Made, SynthesisOptions, synthesize_all
+from loa.online.retry import RetryPolicy, call_with_retries
+from loa.online.retry_after import parse_retry_after
+from loa.runtime import embedded_redis
+from loa.storage.keys import segment_cache_key
+from loa.storage.memory import MemoryStorage
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
+    with embedded_redis(Path(tmp_path_factory.mktemp("redis"))) as url:
+        yield redis.Redis.from_url(url)
+
+
+@pytest.fixture
+def name() -> str:
+    return f"t{random.getrandbits(40):x}"
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+@given(st.integers(1, 7), st.integers(0, 2**32))
+def test_back_off_is_jittered_within_its_cap(retry: int, seed: int) -> None:
+    policy = RetryPolicy(attempts=8, base=0.25, cap=8.0)
+    delay = policy.delay(retry, EngineUnavailable("x"), random.Random(seed))
+    assert delay is not None and 0 <= delay <= min(8.0, 0.25 * 2 ** (retry - 1))
+
+
+def test_retry_after_is_honoured_and_content_refusals_are_not_retried() -> None:
+    slept: list[float] = []
+    answers: list[Exception | str] = [Throttled("429", 3.0), EngineUnavailable("503"), "ok"]
+
+    def call() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert call_with_retries(call, RetryPolicy(), sleep=slept.append) == "ok"
+    assert slept[0] >= 3.0 and len(slept) == 2
+
+    calls = []
+
+    def refused() -> str:
+        calls.append(1)
+        raise EngineRejected("400")
+
+    with pytest.raises(EngineRejected):
+        call_with_retries(refused, RetryPolicy(), sleep=slept.append)
+    assert len(calls) == 1
+
+
+def test_retries_give_up_after_the_attempts() -> None:
+    calls = []
+
+    def failing() -> str:
+        calls.append(1)
+        raise EngineUnavailable("503")
+
+    with pytest.raises(EngineUnavailable):
+        call_with_retries(failing, RetryPolicy(attempts=4), sleep=lambda _s: None)
+    assert len(calls) == 4
+
+
+def test_budget_caps_concurrency_and_rate(client: redis.Redis, name: str) -> None:
+    budget = Budget(client, name, max_rps=5, max_concurrency=2)
+    assert budget.try_acquire("a") == 0 and budget.try_acquire("b") == 0
+    assert budget.try_acquire("c") < 0  # two in flight: a release may end the wait
+    budget.release("a")
+    budget.release("b")
+    assert budget.try_acquire("c") == 0
+    budget.release("c")
+    assert budget.try_acquire("d") == 0
+    budget.release("d")
+    assert budget.try_acquire("e") == 0
+    budget.release("e")
+    assert budget.try_acquire("f") > 0  # five started within the window: wait for the oldest
+    low = Budget(client, name + "low", max_rps=100, max_concurrency=4)
+    assert low.try_acquire("x", "low") == 0 and low.try_acquire("y", "low") == 0
+    assert low.try_acquire("z", "low") < 0  # background work keeps half free
+    assert low.try_acquire("z") == 0
+
+
+def test_budget_holds_across_threads(client: redis.Redis, name: str) -> None:
+    budget = Budget(client, name, max_rps=1000, max_concurrency=3)
+    lock, active, most = threading.Lock(), [0], [0]
+
+    def work() -> None:
+        with budget.slot():
+            with lock:
+                active[0] += 1
+                most[0] = max(most[0], active[0])
+            time.sleep(0.01)
+            with lock:
+                active[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] <= 3
+
+
+def _wait_state(breaker: Breaker, state: str) -> None:
+    for _ in range(200):
+        if breaker.state() == state:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"breaker never became {state}")
+
+
+def test_breaker_opens_half_opens_and_closes(client: redis.Redis, name: str) -> None:
+    breaker = Breaker(client, name, failure_threshold=3, open_seconds=0.05)
+    assert breaker.state() == CLOSED
+    breaker.record_failure()
+    breaker.record_success()  # a success resets the run of failures
+    for _ in range(2):
+        assert not breaker.record_failure()
+    assert breaker.state() == CLOSED
+    assert breaker.record_failure()
+    assert breaker.state() == OPEN and breaker.allow() == (False, False)
+    _wait_state(breaker, HALF_OPEN)
+    assert breaker.allow() == (True, True)  # one probe...
+    assert breaker.allow() == (False, False)  # ...and only one
+    breaker.record_failure(probe=True)
+    assert breaker.state() == OPEN
+    _wait_state(breaker, HALF_OPEN)
+    assert breaker.allow() == (True, True)
+    breaker.record_success()
+    assert breaker.state() == CLOSED
+
+
+class Scripted(FakeEngine):
+    """Answers from a script: an exception to raise, or None for audio."""
+
+    name = "gtts"
+
+    def __init__(self, script: list[Exception | None]) -> None:
+        super().__init__()
+        self.script = script
+        self.sent = 0
+        self.lock = threading.Lock()
+
+    def synthesize(self, text: str, voice: str) -> AudioClip:
+        with self.lock:
+            self.sent += 1
+            step = self.script.pop(0) if self.script else None
+        if step is not None:
+            raise step
+        return super().synthesize(text, voice)
+
+
+def machinery(client: redis.Redis, name: str, threshold: int = 3) -> Machinery:
+    return Machinery(
+        budget=Budget(client, name, max_rps=1000, max_concurrency=4),
+        breaker=Breaker(client, name, failure_threshold=threshold, open_seconds=60),
+        policy=RetryPolicy(attempts=5, base=0.001, cap=0.002),
+        concurrency=4,
+    )
+
+
+def test_guard_retries_counts_and_opens_the_breaker(client: redis.Redis, name: str) -> None:
+    inner = Scripted([Throttled("429", 0.0), EngineUnavailable("503"), None])
+    counters = Counters()
+    guarded = GuardedEngine(inner, machinery(client, name), counters=counters)
+    guarded.synthesize("xin chào", "vi")
+    assert counters.as_dict() == {"from_cache": 0, "requests": 3, "retries": 2}
+
+    dead = Scripted([EngineUnavailable("503")] * 10)
+    guarded = GuardedEngine(dead, machinery(client, name + "d"))
+    with pytest.raises(CircuitOpen):
+        guarded.synthesize("xin chào", "vi")
+    assert dead.sent == 3  # the third failure opened it: no more calls
+    with pytest.raises(CircuitOpen):
+        guarded.synthesize("một câu khác", "vi")
+    assert dead.sent == 3
+
+
+def test_identical_segments_wanted_at_once_are_synthesized_once(
+    client: redis.Redis, name: str
+) -> None:
+    inner = Scripted([])
+    storage = MemoryStorage()
+    texts = [f"câu số {i % 5}" for i in range(20)]  # each text wanted four times
+    results: list[list[Made]] = []
+
+    def render() -> None:
+        options = SynthesisOptions(concurrency=4, claims=SegmentClaims(client))
+        results.append(synthesize_all(inner, "vi", texts, storage, options))
+
+    threads = [threading.Thread(target=render) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert inner.sent == 5
+    assert len(results) == 3 and all(len(r) == 20 for r in results)
+    assert results[0] == results[1]  # the same (format, duration, words) for each segment
+    assert all(storage.exists(segment_cache_key("gtts", "vi", t)) for t in texts)
+
+
+def test_progress_counts_the_run_of_finished_segments_from_the_first() -> None:
+    seen: list[int] = []
+    synthesize_all(
+        FakeEngine(),
+        "vi",
+        [f"đoạn {i}" for i in range(12)],
+        MemoryStorage(),
+        SynthesisOptions(concurrency=4),
+        lambda done, total: seen.append(done),
+    )
+    assert seen == sorted(seen) and seen[-1] == 12
