@@ -87,10 +87,13 @@ def upgrade_article(article_id: str, revision: int) -> str:
     settings = get_settings()
     with bind_article(article_id):
         try:
-            return run_upgrade_job(article_id, revision, settings).outcome
+            result = run_upgrade_job(article_id, revision, settings)
         except Exception:  # the served audio stays; the next look tries again
             logger.exception("article %s: upgrade failed", article_id)
             return "failed"
+        if result.callback:  # "upgraded", in the outbox with the new audio
+            deliver_callback.apply_async((result.callback,))
+        return result.outcome
 
 
 def send_upgrades(settings: Settings) -> int:
