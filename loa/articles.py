@@ -143,7 +143,7 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
         existing = _find_existing(session, sub, digest)
         if existing is not None:
             if existing.content_hash == digest and existing.status != "failed":
-                _set_published(session, existing, sub.published)
+                set_published(session, existing, sub.published)
                 session.commit()  # end the read transaction
                 return SubmitResult(existing, changed=False)
             values = _content_values(sub, digest)
@@ -177,7 +177,7 @@ def submit(session: Session, sub: Submission) -> SubmitResult:
     raise RuntimeError(f"could not store article {sub.site}/{sub.external_id}: too many races")
 
 
-def _set_published(session: Session, article: Article, published: bool | None) -> None:
+def set_published(session: Session, article: Article, published: bool | None) -> None:
     """Publish a draft or take an article back to draft, without a new revision."""
     if published is None or article.published == published:
         return

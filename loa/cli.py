@@ -1,4 +1,4 @@
-"""The ``loa`` command line: say, extract, normalize, serve, migrate.
+"""The ``loa`` command line: say, extract, normalize, serve, keys, migrate.
 
 ``loa extract`` and ``loa normalize`` are contracts used by checks outside the test suite:
 keep their output stable.
@@ -112,8 +112,14 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from loa.keys import OpenInProduction, check_production
     from loa.runtime import RuntimeProblem, serve
 
+    try:
+        check_production(get_settings())
+    except OpenInProduction as exc:
+        print(f"loa: {exc}", file=sys.stderr)
+        return 2
     try:
         return serve(get_settings(), host=args.host, port=args.port)
     except RuntimeProblem as exc:
@@ -125,6 +131,40 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from loa.storage.db import migrate
 
     migrate(get_settings().sqlalchemy_url)
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from loa import keys
+    from loa.clock import as_utc, now
+    from loa.contracts import is_site_name
+    from loa.storage.db import migrate, session_scope
+
+    settings = get_settings()
+    migrate(settings.sqlalchemy_url)
+    with session_scope(settings.sqlalchemy_url) as session:
+        if args.keys_command == "revoke":
+            row = keys.revoke_key(session, args.key_id)
+            if row is None:
+                print(f"loa: no key with id {args.key_id}", file=sys.stderr)
+                return 1
+            print(f"revoked {row.id} (site {row.site})")
+            return 0
+        if not is_site_name(args.site):
+            print(f"loa: {args.site!r} is not a site name (a-z 0-9 . _ -)", file=sys.stderr)
+            return 2
+        if args.keys_command == "list":
+            for row in keys.list_keys(session, args.site):
+                state = "active" if keys.is_active(row) else "revoked/expired"
+                expiry = as_utc(row.expires_at).isoformat() if row.expires_at else "never"
+                print(f"{row.id}\t{row.scope}\t{state}\texpires {expiry}\t{row.label or ''}")
+            return 0
+        expires = now() + timedelta(days=args.expires_days) if args.expires_days else None
+        made = keys.create_key(session, args.site, args.scope, expires_at=expires, label=args.label)
+        print(f"key {made.row.id} for site {args.site}, scope {args.scope}; shown this once:")
+        print(made.key)
     return 0
 
 
@@ -162,6 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("keys", help="a site's API keys: create, list, revoke")
+    keys_sub = p.add_subparsers(dest="keys_command", required=True)
+    k = keys_sub.add_parser("create", help="a new key; printed once, alone on the last line")
+    k.add_argument("site")
+    k.add_argument("--scope", choices=["write", "read"], default="write")
+    k.add_argument("--expires-days", type=int, default=None, help="expire after N days")
+    k.add_argument("--label", default=None, help="a note (which CMS, who)")
+    k = keys_sub.add_parser("list", help="the site's keys (never the keys themselves)")
+    k.add_argument("site")
+    k = keys_sub.add_parser("revoke", help="revoke a key by its id")
+    k.add_argument("key_id")
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(func=cmd_migrate)

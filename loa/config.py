@@ -15,6 +15,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EngineChoice = Literal["auto", "gtts", "edge", "espeak", "fake"]
+Environment = Literal["development", "production"]
 Region = Literal["north", "south"]
 
 
@@ -167,6 +168,23 @@ class Settings(BaseSettings):
         default=20, gt=0, le=500, description="Articles in a site's playlist."
     )
     feed_max_items: int = Field(default=500, gt=0, description="Items in a site's feed.")
+    # many sites on one Loa (see README "Sites, keys and webhooks")
+    env: Environment = Field(
+        default="development",
+        description="production: start-up refuses to run without an admin key (LOA_API_KEYS).",
+    )
+    write_rate_per_minute: int = Field(
+        default=600, ge=0, description="Writes a minute per API key (429 above it); 0: no limit."
+    )
+    callback_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts to deliver one callback before it is failed."
+    )
+    callback_retry_base_seconds: float = Field(
+        default=10.0, gt=0, description="First wait before a callback is retried (doubles)."
+    )
+    callback_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds one callback POST may take."
+    )
 
     @field_validator("data_dir")
     @classmethod

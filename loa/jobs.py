@@ -18,7 +18,7 @@ from typing import Any, cast
 import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
 
-from loa import progress, sites
+from loa import callbacks, progress, sites
 from loa.clock import as_utc, now
 from loa.config import Settings
 from loa.engines.base import Engine
@@ -60,6 +60,7 @@ class Superseded(Exception):
 class JobResult:
     outcome: str  # ready | failed | skipped
     detail: str = ""
+    callback: str | None = None  # a callback put in the outbox with the outcome, to deliver
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -581,7 +582,20 @@ def run_upgrade_job(article_id: str, revision: int, settings: Settings) -> JobRe
         client.delete(lock)
 
 
+def _still_pending(settings: Settings, article_id: str, revision: int) -> str | None:
+    """The audio key served now if the article still waits for this revision's upgrade."""
+    with session_scope(settings.sqlalchemy_url) as s:
+        row = s.get(Article, article_id)
+        if row is None or row.revision != revision or row.status != "ready":
+            return None
+        return row.audio_key if row.upgrade_pending else None
+
+
 def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
+    # an upgrade sent twice (the sweep looks again before the first is done) must not make
+    # the file again: the second would write the committed key, then discard it
+    if _still_pending(settings, article_id, revision) is None:
+        return JobResult("skipped", "already upgraded or changed")
     job = _load_job(settings, article_id, revision)
     if job.engine:
         settings = settings.model_copy(update={"engine": job.engine})
@@ -610,6 +624,7 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
         synthesis=options,
     )
     expired: list[str] = []
+    callback: str | None = None
     with session_scope(settings.sqlalchemy_url) as s:
         result = s.execute(
             update(Article)
@@ -651,11 +666,17 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
                 playlist=rendered.playlist,
                 retention_hours=settings.replaced_audio_retention_hours,
             )
+            # the site's "upgraded" callback is committed with the audio it announces
+            callback = callbacks.record(s, settings, article_id, "upgraded")
     if not upgraded:
-        _discard(settings, storage, article_id, key)
+        with session_scope(settings.sqlalchemy_url) as s:
+            row = s.get(Article, article_id)
+            served = row.audio_key if row is not None else None
+        if served != key:  # never the file an earlier upgrade of this revision committed
+            _discard(settings, storage, article_id, key)
         return JobResult("skipped", "article changed meanwhile")
     for old_key in expired:  # replaced files past LOA_REPLACED_AUDIO_RETENTION_HOURS
         storage.delete(old_key)
     # the offline file is kept LOA_REPLACED_AUDIO_RETENTION_HOURS like any replaced audio
     logger.info("article %s upgraded to %s", article_id, selection.engine.name)
-    return JobResult("ready", "upgraded")
+    return JobResult("ready", "upgraded", callback)

@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from loa import site_settings
 from loa.clock import as_utc, now
 from loa.errors import NotFound
 from loa.publishing.artwork import Artwork, default_artwork
 from loa.publishing.feed import FeedItem
 from loa.publishing.playlists import content_address
 from loa.publishing.site import SiteMeta, SiteVoice, clean_text, parse_site
+from loa.site_settings import Integration
 from loa.storage.models import Article, AudioFile, Site
 
 SUMMARY_CHARS = 600  # a feed item's description: the article's beginning, cut at a word
@@ -75,12 +77,16 @@ def meta_of(row: Site) -> SiteMeta:
 
 
 def put_site(
-    session: Session, site: str, meta: SiteMeta, voice: SiteVoice | None = None
+    session: Session,
+    site: str,
+    meta: SiteMeta,
+    voice: SiteVoice | None = None,
+    integration: Integration | None = None,
 ) -> tuple[Site, bool]:
     """Create or replace the site's metadata and default engine and voice (``voice``; None:
-    none); commits. Returns the row and whether what is spoken (intro, outro) changed, in
-    which case the site's articles must be made again. A new engine or voice applies to
-    articles made from then on."""
+    none), and its integration settings when given; commits. Returns the row and whether
+    what is spoken (intro, outro) changed, in which case the site's articles must be made
+    again. A new engine or voice applies to articles made from then on."""
     voice = voice or SiteVoice()
     row = get_site(session, site)
     t = now()
@@ -95,6 +101,8 @@ def put_site(
             row.meta = meta.to_dict()
             row.changed_at = t
     row.engine, row.voice = voice.engine, voice.voice
+    if integration is not None:
+        site_settings.apply(row, integration)
     session.commit()
     return row, spoken_changed
 

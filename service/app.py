@@ -11,12 +11,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from loa.config import Settings, get_settings
+from loa.keys import check_production
 from loa.logs import configure_logging
 from service import openapi
 from service.errors import install_error_handlers
 from service.metrics import Metrics
 from service.middleware import AdmissionGate, BodySizeLimit, ConcurrencyLimit, RequestMetrics
-from service.routes import articles, health, player, public, publishing, sites
+from service.preflight import WritePreflight
+from service.routes import articles, health, keys, player, public, publishing, sites, webhook
 from service.routes import metrics as metrics_route
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    check_production(settings)  # LOA_ENV=production never starts open
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(articles.router)
     app.include_router(sites.router)
     app.include_router(publishing.router)
+    app.include_router(keys.router)
+    app.include_router(webhook.router)
     app.include_router(health.router)
     app.include_router(public.router)
     app.include_router(player.router)
@@ -70,9 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Range", "If-None-Match", "If-Range"],
-        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag"],
+        expose_headers=["Content-Range", "Accept-Ranges", "Content-Length", "ETag", "Retry-After"],
         max_age=600,
     )
+    # write preflights only from origins a site allows (the write itself is checked again)
+    app.add_middleware(WritePreflight, database_url=settings.sqlalchemy_url)
     app.add_middleware(RequestMetrics, counter=app.state.metrics.requests)
     openapi.install(app, settings)  # error answers are documented per route (service/openapi.py)
     return app

@@ -77,8 +77,11 @@ ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
 EVERY_ROUTE = (503,)
 #: A request with a JSON body can answer these.
 BODY_ERRORS = (400, 408, 413, 422)
+#: What a key check can answer: no valid key, a key that may not do this (another site, a
+#: read-only key, a browser origin its site does not allow), too many writes with one key.
+AUTH_ERRORS = (401, 403, 429)
 #: A write (a key is needed when LOA_API_KEYS is set).
-WRITE_ERRORS = (*BODY_ERRORS, 401)
+WRITE_ERRORS = (*BODY_ERRORS, *AUTH_ERRORS)
 
 
 def responses(*statuses: int, descriptions: Mapping[int, str] | None = None) -> Responses:
@@ -137,15 +140,16 @@ def apply_limits(document: dict[str, Any], settings: Settings) -> None:
 
     The HTML limit is 20 times the text limit, and no longer than the body limit allows (each
     character is at least one byte of the body)."""
-    article = _component(document, "ArticleCreate")
-    if article is None:
-        return
     body_room = max(1, settings.max_body_bytes - len('{"html":""}'))
     limits = {"text": settings.max_chars, "html": min(settings.max_chars * 20, body_room)}
-    for name, limit in limits.items():
-        for branch in article["properties"][name].get("anyOf", []):
-            if branch.get("type") == "string":
-                branch["maxLength"] = limit
+    for component in ("ArticleCreate", "WebhookEvent"):  # the site webhook takes articles too
+        article = _component(document, component)
+        if article is None:
+            continue
+        for name, limit in limits.items():
+            for branch in article["properties"][name].get("anyOf", []):
+                if branch.get("type") == "string":
+                    branch["maxLength"] = limit
 
 
 def apply_security(document: dict[str, Any], settings: Settings) -> None:
@@ -157,12 +161,14 @@ def apply_security(document: dict[str, Any], settings: Settings) -> None:
         "bearer": {
             "type": "http",
             "scheme": "bearer",
-            "description": "One of LOA_API_KEYS.",
+            "description": "An admin key (one of LOA_API_KEYS) or a site's key.",
         }
     }
     for operation in _operations(document):
+        # an operation that says how it is authenticated (``security: []``, the webhook's
+        # signature) keeps it
         if "401" in operation.get("responses", {}):
-            operation["security"] = [{"bearer": []}]
+            operation.setdefault("security", [{"bearer": []}])
 
 
 def drop_framework_422(document: dict[str, Any]) -> None:

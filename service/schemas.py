@@ -153,15 +153,10 @@ _ONE_SOURCE: list[JsonValue] = [
 ]
 
 
-class ArticleCreate(BaseModel):
-    """Exactly one of text | html | url (url alone: the worker fetches the page)."""
+class ArticleFields(BaseModel):
+    """An article's fields as a CMS sends them (POST /v1/articles, the site webhook)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        str_max_length=50_000_000,
-        json_schema_extra={"anyOf": _ONE_SOURCE},
-    )
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=50_000_000)
 
     title: str | None = Field(default=None, max_length=1000)
     text: str | None = _source_field("plain text")
@@ -175,7 +170,6 @@ class ArticleCreate(BaseModel):
     external_id: ExternalId | None = Field(
         default=None, description="The CMS's id: a re-post with the same site makes a revision."
     )
-    site: SiteName = "default"
     author: str | None = Field(default=None, max_length=300)
     published_at: Rfc3339 | None = Field(
         default=None, description="RFC 3339 date-time with an offset (2022-05-16T08:00:00+07:00)."
@@ -222,6 +216,14 @@ class ArticleCreate(BaseModel):
         if not v.lower().startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return v
+
+
+class ArticleCreate(ArticleFields):
+    """Exactly one of text | html | url (url alone: the worker fetches the page)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": _ONE_SOURCE})
+
+    site: SiteName = "default"
 
 
 class Progress(BaseModel):
@@ -399,6 +401,14 @@ class SitePublic(BaseModel):
     artwork_type: str | None = Field(description="null: Loa's default artwork is served.")
     engine: str | None = Field(description="The site's default engine (null: LOA_ENGINE).")
     voice: str | None = Field(description="The site's default voice (null: the engine's).")
+    webhook_secret_set: bool | None = Field(
+        description="Whether a webhook_secret is set (the secret itself is never returned); "
+        "null unless the caller's key may read this site."
+    )
+    callback_url: str | None = Field(
+        description="null when none is set, or unless the caller's key may read this site."
+    )
+    allowed_origins: list[str]
     updated_at: datetime
     requeued: int | None = Field(
         default=None, description="Articles made again because the intro or outro changed."
@@ -444,6 +454,15 @@ _NOT_AT = f"[^@{_WS}{_char_class(_SITE_CONTROLS)}]"
 #: blank means "none"
 SITE_EMAIL_PATTERN = f"^[{_WS}]*({_NOT_AT}+@{_NOT_AT}+[.]{_NOT_AT}+)?[{_WS}]*$"
 SITE_LANGUAGE_PATTERN = f"^[{_WS}]*([a-z]{{2,3}}(-[A-Za-z0-9]{{2,8}})*)?[{_WS}]*$"
+
+
+_HOST = r"[A-Za-z0-9.-]+"
+_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+#: An origin: scheme, host name or IPv4 address, optional port (IPv6 origins are not taken).
+ORIGIN_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}/?$"
+SECRET_PATTERN = "^[!-~]{16,200}$"
+#: An http(s) URL: host, optional port, a path/query of printable ASCII.
+CALLBACK_URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://{_HOST}{_PORT}([/?][!-~]*)?$"
 
 
 def _site_categories() -> list[JsonValue]:
@@ -523,6 +542,29 @@ class SiteUpdate(BaseModel):
     intro: str | None = _site_text(1000, description="Spoken before every article.")
     outro: str | None = _site_text(1000, description="Spoken after every article.")
     locked: bool = Field(default=False, description="podcast:locked")
+    # integration (loa.site_settings); PUT replaces them too, but for the write-only secret
+    webhook_secret: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=SECRET_PATTERN,
+        description="Signs webhooks in and callbacks out: 16-200 printable ASCII characters, no "
+        "spaces. Write-only (GET shows webhook_secret_set): omitted, the stored one is kept; "
+        "null removes it.",
+    )
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2000,
+        pattern=CALLBACK_URL_PATTERN,
+        description="http(s) URL events (ready, failed, upgraded) are POSTed to; its address is "
+        "checked (as article URLs are: no private, loopback or metadata addresses) at every "
+        "delivery. Omitted or null: no callbacks.",
+    )
+    allowed_origins: list[Annotated[str, StringConstraints(pattern=ORIGIN_PATTERN)]] | None = Field(
+        default=None,
+        max_length=50,
+        description="Browser origins (such as https://x.vn) that may write with this site's "
+        "keys. Omitted or null: none.",
+    )
     engine: str | None = Field(
         default=None,
         description="The site's default engine: auto or an engine name (null: LOA_ENGINE); "

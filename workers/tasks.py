@@ -8,7 +8,7 @@ from typing import Any
 
 from celery.signals import worker_process_init, worker_ready
 
-from loa import counters
+from loa import callbacks, counters
 from loa.config import Settings, get_settings
 from loa.contracts import TASK_PROCESS_ARTICLE
 from loa.engines.base import Engine
@@ -37,7 +37,31 @@ RESEND_GRACE_SECONDS = 60  # an expired lease is re-sent at most this often
 def process_article(self: Any, article_id: str, revision: int) -> str:
     settings = get_settings()
     with bind_article(article_id):
-        return _run(self, article_id, revision, settings)
+        outcome = _run(self, article_id, revision, settings)
+        _announce(settings, article_id, outcome)
+        return outcome
+
+
+def _announce(settings: Settings, article_id: str, outcome: str) -> None:
+    """Ready or failed: the site's callback (if it has a callback_url) goes to the outbox."""
+    if outcome not in ("ready", "failed"):
+        return
+    try:
+        delivery = callbacks.record_outcome(settings, article_id, outcome)
+    except Exception:  # the article's outcome stands whatever happens to its callback
+        logger.exception("article %s: could not record its callback", article_id)
+        return
+    if delivery:
+        deliver_callback.apply_async((delivery,))
+
+
+@app.task(name=callbacks.TASK_DELIVER_CALLBACK, bind=True, acks_late=True)
+def deliver_callback(self: Any, delivery_id: str) -> str:
+    """One attempt; a failure is retried after callbacks.backoff (the row keeps the log)."""
+    attempt = callbacks.deliver(get_settings(), delivery_id)
+    if attempt.done:
+        return "delivered" if attempt.delivered else "given up"
+    raise self.retry(countdown=attempt.retry_in, max_retries=None)
 
 
 def _run(task: Any, article_id: str, revision: int, settings: Settings) -> str:
@@ -63,10 +87,13 @@ def upgrade_article(article_id: str, revision: int) -> str:
     settings = get_settings()
     with bind_article(article_id):
         try:
-            return run_upgrade_job(article_id, revision, settings).outcome
+            result = run_upgrade_job(article_id, revision, settings)
         except Exception:  # the served audio stays; the next look tries again
             logger.exception("article %s: upgrade failed", article_id)
             return "failed"
+        if result.callback:  # "upgraded", in the outbox with the new audio
+            deliver_callback.apply_async((result.callback,))
+        return result.outcome
 
 
 def send_upgrades(settings: Settings) -> int:
@@ -118,7 +145,18 @@ def requeue_stale_work(
         enqueue(article_id, revision)
     if stale:
         logger.info("re-sent %d unfinished article(s)", len(stale))
+    _resend_callbacks()
     return len(stale)
+
+
+def _resend_callbacks() -> None:
+    """Callbacks still pending well past their due time (their task was lost) are re-sent."""
+    from loa.storage.db import session_scope
+
+    with session_scope(get_settings().sqlalchemy_url) as session:
+        due = callbacks.pending(session)
+    for delivery_id in due:
+        deliver_callback.apply_async((delivery_id,))
 
 
 def _sweep_forever(stop: threading.Event) -> None:

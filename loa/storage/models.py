@@ -94,8 +94,9 @@ class SiteLexicon(Base):
 
 
 class Site(Base):
-    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork, and
-    default engine and voice (a post's own ``engine``/``voice`` win).
+    """A site's publishing metadata (``loa.publishing.site.SiteMeta`` as JSON), artwork,
+    default engine and voice (a post's own ``engine``/``voice`` win) and integration settings
+    (webhook secret, callback URL, allowed browser origins).
 
     ``changed_at`` moves whenever what the site publishes changes (metadata, artwork, an
     article made ready, published, unpublished or deleted): the feed's Last-Modified."""
@@ -115,6 +116,10 @@ class Site(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # integration (loa.site_settings): the secret is write-only, never returned
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    allowed_origins: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class AudioFile(Base):
@@ -139,3 +144,50 @@ class AudioFile(Base):
     segments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     replaced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiKey(Base):
+    """A site's API key. Only the SHA-256 of the key is kept; the key is shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # public, part of the key
+    site: Mapped[str] = mapped_column(String(100), index=True)
+    scope: Mapped[str] = mapped_column(String(10))  # write | read
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookReceipt(Base):
+    """One webhook delivery received (X-Loa-Delivery): a repeat gets the first answer."""
+
+    __tablename__ = "webhook_receipts"
+
+    site: Mapped[str] = mapped_column(String(100), primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CallbackDelivery(Base):
+    """One event to POST to a site's callback URL (the outbox), with its delivery log."""
+
+    __tablename__ = "callback_deliveries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    site: Mapped[str] = mapped_column(String(100), index=True)
+    article_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    url: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

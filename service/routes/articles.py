@@ -14,13 +14,23 @@ from sqlalchemy.orm import Session
 from loa import articles
 from loa.clock import as_utc
 from loa.config import Settings
+from loa.keys import Principal
 from loa.storage.base import Storage
 from loa.storage.models import Article
+from service.accel import AudioFile as RecentAudio
 from service.accel import accel_response, recent_audio, remember_audio
-from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
+from service.deps import (
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    WriterDep,
+    may_see,
+    require_site_write,
+)
 from service.errors import ApiError
 from service.links import article_links
-from service.openapi import WRITE_ERRORS, responses
+from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
 from service.schemas import (
@@ -53,9 +63,10 @@ def _check_id(article_id: str) -> str:
     return article_id
 
 
-def _load(session: Session, article_id: str) -> Article:
+def _load(session: Session, article_id: str, reader: Principal | None = None) -> Article:
+    """The article, 404 if there is none or (with ``reader``) it is a draft they may not see."""
     row = articles.get(session, _check_id(article_id))
-    if row is None:
+    if row is None or (reader is not None and not may_see(reader, row)):
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     return row
 
@@ -157,7 +168,6 @@ LOCATION = {
     "",
     status_code=202,
     response_model=ArticlePublic,
-    dependencies=[WriteAccess],
     operation_id="create_article",
     responses={
         200: {
@@ -178,7 +188,9 @@ def create_article(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    principal: WriterDep,
 ) -> JSONResponse:
+    require_site_write(principal, body.site)
     result = articles.submit(session, _submission(body, settings))
     public = to_public(request, result.article)
     if not result.changed:
@@ -198,9 +210,13 @@ def create_article(
     responses=responses(404),
 )
 def get_article(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> ArticlePublic:
-    row = _load(session, article_id)
+    row = _load(session, article_id, reader)
     _follow_row(row, storage)
     return to_public(request, row)
 
@@ -304,21 +320,25 @@ def get_audio(
     session: SessionDep,
     storage: StorageDep,
     settings: SettingsDep,
+    reader: ReaderDep,
 ) -> Response:
     """The article's MP3, with byte ranges as RFC 9110 says (see service/ranges.py):
     Range on GET (one or several ranges, suffix ranges), If-Range, If-None-Match. Which file it
     is, is remembered for a moment (no database round trip per range request); behind nginx the
     answer is an X-Accel-Redirect and nginx sends the bytes."""
-    audio = recent_audio(article_id)
+    audio = recent_audio(article_id)  # only published articles are remembered
     if audio is None:
-        row = _load(session, article_id)
+        row = _load(session, article_id, reader)
         if not row.audio_key:
             raise _not_ready(row)
         path = storage.local_path(row.audio_key)
         if path is None:
             raise _not_ready(row)
         etag = _audio_etag(row)
-        audio = remember_audio(row.id, row.audio_key, path, etag)
+        if row.published:
+            audio = remember_audio(row.id, row.audio_key, path, etag)
+        else:
+            audio = RecentAudio(row.audio_key, path, etag, 0.0)
     headers = {"Cache-Control": "public, max-age=60, must-revalidate"}
     filename = f"{article_id}.mp3"
     if settings.accel_redirect_prefix:
@@ -345,9 +365,13 @@ def get_audio(
     responses=responses(404, 409, descriptions={409: NOT_READY}),
 )
 def get_playlist(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> PlaylistPublic:
-    row = _load(session, article_id)
+    row = _load(session, article_id, reader)
     _follow_row(row, storage)
     if not row.playlist:
         raise _not_ready(row)
@@ -363,10 +387,13 @@ def get_playlist(
 @router.delete(
     "/{article_id}",
     status_code=204,
-    dependencies=[WriteAccess],
     operation_id="delete_article",
-    responses={204: {"description": "Deleted, with its audio."}, **responses(401, 404)},
+    responses={204: {"description": "Deleted, with its audio."}, **responses(*AUTH_ERRORS, 404)},
 )
-def delete_article(article_id: ArticleId, session: SessionDep, storage: StorageDep) -> Response:
-    articles.delete(session, storage, _load(session, article_id))
+def delete_article(
+    article_id: ArticleId, session: SessionDep, storage: StorageDep, principal: WriterDep
+) -> Response:
+    row = _load(session, article_id)
+    require_site_write(principal, row.site)
+    articles.delete(session, storage, row)
     return Response(status_code=204)

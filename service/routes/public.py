@@ -15,15 +15,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from loa.clock import as_utc
 from loa.contracts import is_site_name
+from loa.keys import Principal
 from loa.progress import clip_with_pause, read_progress
 from loa.storage.base import Storage, check_key
 from loa.storage.keys import clip_with_pause_key
 from loa.storage.models import Article
-from service.deps import SessionDep, StorageDep
+from service.deps import ReaderDep, SessionDep, StorageDep, may_see
 from service.errors import ApiError
 from service.links import public_base_url
 from service.openapi import responses
@@ -140,12 +141,19 @@ EXTERNAL_ID_SCHEMA: dict[str, Any] = {
     "minLength": 1,
     "maxLength": 200,
 }
-ClipKey = Annotated[
+#: A clip's URL is its cache key, one path parameter per part of it: a parameter holding the
+#: whole key would hold "/", which OpenAPI path parameters cannot (RFC 3986 segments).
+_NAME_PART = r"[A-Za-z0-9_.-]{1,64}"
+ClipEngine = Annotated[
+    str, Path(description="The engine of the segment.", pattern=f"^{_NAME_PART}$")
+]
+ClipVoice = Annotated[str, Path(description="Its voice.", pattern=f"^{_NAME_PART}$")]
+ClipShard = Annotated[
+    str, Path(description="The first two hex digits of its digest.", pattern="^[0-9a-f]{2}$")
+]
+ClipDigest = Annotated[
     str,
-    Path(
-        description="A segment's cache key, as the player state lists it.",
-        json_schema_extra={"pattern": f"^{CLIP_PATTERN}$"},
-    ),
+    Path(description="SHA-256 of engine, voice and spoken text.", pattern="^[0-9a-f]{64}$"),
 ]
 
 _STATE_SCHEMA: dict[str, Any] = {
@@ -210,6 +218,11 @@ FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _visible(reader: Principal, row: Article | None) -> Article | None:
+    """A draft the reader may not see is no article at all."""
+    return row if row is not None and may_see(reader, row) else None
+
+
 def _check_site(site: str) -> str:
     if not is_site_name(site):
         raise ApiError(422, "invalid_input", "site: lowercase letters, digits, . _ -", field="site")
@@ -222,12 +235,18 @@ def _check_site(site: str) -> str:
     responses={200: STATE_RESPONSE, **responses(404)},
 )
 def player_article(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> JSONResponse:
-    """The playable state of one article (``status: unknown`` when there is no such id)."""
+    """The playable state of one article (``status: unknown`` when there is no such id, or
+    it is a draft the caller may not see)."""
     if not ID_RE.fullmatch(article_id):
         raise ApiError(404, "not_found", "unknown article id", field="id")
-    return _answer(player_state(request, session.get(Article, article_id), storage))
+    row = _visible(reader, session.get(Article, article_id))
+    return _answer(player_state(request, row, storage))
 
 
 @router.get(
@@ -239,6 +258,7 @@ def player_lookup(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    reader: ReaderDep,
     site: Annotated[
         str,
         Query(
@@ -260,7 +280,7 @@ def player_lookup(
     row = session.scalars(
         select(Article).where(Article.site == site, Article.external_id == external_id)
     ).first()
-    return _answer(player_state(request, row, storage))
+    return _answer(player_state(request, _visible(reader, row), storage))
 
 
 @router.get(
@@ -278,6 +298,7 @@ def player_lookup(
 def recent_articles(
     request: Request,
     session: SessionDep,
+    reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=100, description="How many (1-100).")] = 20,
     site: Annotated[
         str | None,
@@ -286,6 +307,8 @@ def recent_articles(
 ) -> JSONResponse:
     """The most recently posted articles with their status (for the demo page)."""
     query = select(Article).order_by(Article.created_at.desc()).limit(limit)
+    if not reader.is_admin:  # drafts only to their own site's keys
+        query = query.where(or_(Article.published.is_(True), Article.site == (reader.site or "")))
     if site is not None:
         query = query.where(Article.site == _check_site(site))
     items = []
@@ -310,13 +333,16 @@ def recent_articles(
 
 
 @router.get(
-    "/clips/{key:path}",
+    "/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3",
     response_class=Response,
     operation_id="get_segment_clip",
     responses={**FILE_RESPONSES, **responses(404, 416, 422)},
 )
 def segment_clip(
-    key: ClipKey,
+    engine: ClipEngine,
+    voice: ClipVoice,
+    shard: ClipShard,
+    digest: ClipDigest,
     request: Request,
     storage: StorageDep,
     pause_ms: Annotated[
@@ -326,7 +352,8 @@ def segment_clip(
     """One synthesized segment followed by its pause, as it sits in the final file. The key is
     content-addressed (engine, voice, spoken text), so the answer never changes: it is made
     once per pause and kept next to the cache, then served with byte ranges."""
-    if not CLIP_RE.fullmatch(key):
+    key = f"cache/{engine}/{voice}/{shard}/{digest}.mp3"
+    if not CLIP_RE.fullmatch(key) or not digest.startswith(shard):
         raise ApiError(404, "not_found", "unknown clip", field="key")
     try:
         check_key(key)
@@ -381,13 +408,17 @@ def _serve(
     responses={**FILE_RESPONSES, **responses(404, 409, 416)},
 )
 def download_audio(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """The finished MP3 as an attachment (the ``download`` attribute of a link is ignored
     across origins)."""
     if not ID_RE.fullmatch(article_id):
         raise ApiError(404, "not_found", "unknown article id", field="id")
-    row = session.get(Article, article_id)
+    row = _visible(reader, session.get(Article, article_id))
     if row is None:
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     path = storage.local_path(row.audio_key) if row.audio_key else None

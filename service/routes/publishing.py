@@ -15,20 +15,29 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from loa import articles, progress, sites
+from loa import articles, progress, site_settings, sites
 from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.engines.registry import AUTO, voices_by_engine
+from loa.keys import Principal
 from loa.publishing import feed, hls, transcripts
 from loa.publishing.artwork import check_artwork, default_artwork
 from loa.publishing.playlists import IMMUTABLE_CACHE_CONTROL, site_playlist_json
 from loa.publishing.site import parse_site, parse_site_voice
 from loa.storage.base import Storage
 from loa.storage.models import Article, AudioFile, Site
-from service.deps import SessionDep, SettingsDep, StorageDep, WriteAccess
+from service.deps import (
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    WriterDep,
+    may_see,
+    require_site_write,
+)
 from service.errors import ApiError
 from service.links import public_base_url
-from service.openapi import WRITE_ERRORS, responses
+from service.openapi import AUTH_ERRORS, WRITE_ERRORS, responses
 from service.queue import enqueue_all
 from service.ranged_file import serve_file
 from service.routes.articles import GET_AUDIO_RESPONSES, HEAD_AUDIO_RESPONSES
@@ -65,6 +74,7 @@ ArtworkName = Annotated[
     ),
 ]
 TEXT = {"schema": {"type": "string"}}
+INTEGRATION_FIELDS = ("webhook_secret", "callback_url", "allowed_origins")
 
 
 def _urls(request: Request) -> sites.Urls:
@@ -96,9 +106,10 @@ def _site_row(session: Session, site: str) -> Site:
     return row
 
 
-def _article(session: Session, article_id: str) -> Article:
+def _article(session: Session, article_id: str, reader: Principal) -> Article:
+    """The article; 404 also for a draft the reader may not see."""
     row = articles.get(session, article_id) if ID_RE.fullmatch(article_id) else None
-    if row is None:
+    if row is None or not may_see(reader, row):
         raise ApiError(404, "not_found", f"no article with id {article_id}", field="id")
     return row
 
@@ -157,7 +168,11 @@ def _conditional(
 # --- the site and its artwork --------------------------------------------------------------
 
 
-def _site_public(request: Request, row: Site, requeued: int | None = None) -> SitePublic:
+def _site_public(
+    request: Request, row: Site, private: bool, requeued: int | None = None
+) -> SitePublic:
+    """``private``: the caller may read the site's integration settings (the secret itself
+    is never shown, only whether one is set)."""
     urls = _urls(request)
     base = f"{urls.base}/v1/sites/{row.site}"
     meta = sites.meta_of(row)
@@ -165,6 +180,9 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
         site=row.site,
         **meta.to_dict(),
         artwork_type=row.artwork_type,
+        webhook_secret_set=bool(row.webhook_secret) if private else None,
+        callback_url=row.callback_url if private else None,
+        allowed_origins=list(row.allowed_origins or []),
         engine=row.engine,
         voice=row.voice,
         updated_at=as_utc(row.changed_at) or row.changed_at,
@@ -179,14 +197,16 @@ def _site_public(request: Request, row: Site, requeued: int | None = None) -> Si
 
 
 @router.get("/v1/sites/{site}", response_model=SitePublic, responses=responses(404, 422))
-def get_site(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
-    return _site_public(request, _site_row(session, site))
+def get_site(
+    site: SitePath, request: Request, session: SessionDep, reader: ReaderDep
+) -> SitePublic:
+    row = _site_row(session, site)
+    return _site_public(request, row, reader.may_read(row.site))
 
 
 @router.put(
     "/v1/sites/{site}",
     response_model=SitePublic,
-    dependencies=[WriteAccess],
     responses=responses(*WRITE_ERRORS),
 )
 def put_site(
@@ -195,20 +215,26 @@ def put_site(
     session: SessionDep,
     settings: SettingsDep,
     body: SiteUpdate,
+    principal: WriterDep,
 ) -> SitePublic:
-    """Create or replace the site's publishing metadata and its default engine and voice (422
-    names a bad field). A changed intro or outro makes the site's articles again (only those
-    segments are synthesized); a new engine or voice applies to articles made from then on."""
+    """Create or replace the site: its publishing metadata, default engine and voice, and
+    integration settings (422 names a bad field). A changed intro or outro makes the site's
+    articles again (only those segments are synthesized); a new engine or voice applies to
+    articles made from then on. The webhook secret is write-only: omitted, the stored one is
+    kept; null removes it."""
+    require_site_write(principal, _check_site(site))
     data = body.model_dump(exclude_unset=True)
+    wanted = {name: data.pop(name, None) for name in INTEGRATION_FIELDS}
     meta = parse_site(data)
     voice = parse_site_voice(data, voices_by_engine(), auto=AUTO)
-    row, spoken_changed = sites.put_site(session, _check_site(site), meta, voice)
+    integration = site_settings.parse(set(body.model_fields_set), **wanted)
+    row, spoken_changed = sites.put_site(session, site, meta, voice, integration)
     requeued = None
     if spoken_changed:
         work = articles.requeue_site(session, site)
         enqueue_all(settings, work)
         requeued = len(work)
-    return _site_public(request, row, requeued)
+    return _site_public(request, row, True, requeued)
 
 
 ARTWORK_BODY = {
@@ -225,12 +251,14 @@ ARTWORK_BODY = {
 @router.put(
     "/v1/sites/{site}/artwork",
     response_model=SitePublic,
-    dependencies=[WriteAccess],
     openapi_extra=ARTWORK_BODY,
-    responses=responses(401, 404, 408, 413, 415, 422),
+    responses=responses(*AUTH_ERRORS, 404, 408, 413, 415, 422),
 )
-async def put_artwork(site: SitePath, request: Request, session: SessionDep) -> SitePublic:
+async def put_artwork(
+    site: SitePath, request: Request, session: SessionDep, principal: WriterDep
+) -> SitePublic:
     """The site's artwork as the body: PNG or JPEG, square, 1400-3000 px, RGB."""
+    require_site_write(principal, _check_site(site))
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in ("image/png", "image/jpeg"):
         raise ApiError(
@@ -241,7 +269,7 @@ async def put_artwork(site: SitePath, request: Request, session: SessionDep) -> 
         )
     artwork = check_artwork(await request.body(), content_type)
     row = sites.put_artwork(session, _site_row(session, site).site, artwork)
-    return _site_public(request, row)
+    return _site_public(request, row, True)
 
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -389,12 +417,16 @@ def _revision_segment_url(urls: sites.Urls, article_id: str, revision: int, inde
     },
 )
 def get_article_m3u8(
-    article_id: ArticleId, request: Request, session: SessionDep, storage: StorageDep
+    article_id: ArticleId,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """HLS: while the article is first being made, an EVENT playlist of the segments done so
     far (without EXT-X-ENDLIST; a player polls it and segments are only appended); once its
     audio is complete, the same segment URIs with EXT-X-ENDLIST."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     urls = _urls(request)
     current = sites.current_audio(session, row)
     if current is not None and row.audio_revision is not None:
@@ -437,10 +469,11 @@ def get_article_segment(
     request: Request,
     session: SessionDep,
     storage: StorageDep,
+    reader: ReaderDep,
 ) -> Response:
     """One HLS segment of an article's revision: cut from its finished file once there is one,
     else its clip and pause from the partial playlist while the revision is being made."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     current = sites.current_audio(session, row)
     if current is not None and row.audio_revision == revision:
         return _file_segment(request, storage, current, index)
@@ -467,9 +500,11 @@ def get_article_segment(
         **responses(404, 409, descriptions={409: "Not ready yet (or failed)."}),
     },
 )
-def get_transcript(article_id: ArticleId, request: Request, session: SessionDep) -> Response:
+def get_transcript(
+    article_id: ArticleId, request: Request, session: SessionDep, reader: ReaderDep
+) -> Response:
     """WebVTT of the current audio: the reader's text, one cue a segment."""
-    row = _article(session, article_id)
+    row = _article(session, article_id, reader)
     current = sites.current_audio(session, row)
     if current is None:
         raise _not_ready(row)

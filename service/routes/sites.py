@@ -12,7 +12,7 @@ from loa.clock import as_utc
 from loa.contracts import is_site_name
 from loa.storage.models import SiteLexicon
 from loa.text.lexicon import validate_lexicon
-from service.deps import SessionDep, SettingsDep, WriteAccess
+from service.deps import SessionDep, SettingsDep, WriterDep, require_site_write
 from service.errors import ApiError
 from service.openapi import WRITE_ERRORS, responses
 from service.queue import enqueue_all
@@ -61,7 +61,6 @@ def get_lexicon(site: SitePath, session: SessionDep) -> LexiconPublic:
 @router.put(
     "/{site}/lexicon",
     response_model=LexiconPublic,
-    dependencies=[WriteAccess],
     operation_id="put_site_lexicon",
     responses={
         200: {"description": "The lexicon as stored (cleaned).", "links": LEXICON_LINKS},
@@ -69,12 +68,17 @@ def get_lexicon(site: SitePath, session: SessionDep) -> LexiconPublic:
     },
 )
 def put_lexicon(
-    site: SitePath, body: LexiconUpdate, session: SessionDep, settings: SettingsDep
+    site: SitePath,
+    body: LexiconUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: WriterDep,
 ) -> LexiconPublic:
     """Replace the lexicon. The site's articles are made again; only segments whose spoken
     text changed are synthesized anew (segment audio is cached by its spoken text)."""
+    require_site_write(principal, _check_site(site))
     entries = validate_lexicon(body.entries)
-    row = session.get(SiteLexicon, _check_site(site))
+    row = session.get(SiteLexicon, site)
     if row is None:
         row = SiteLexicon(site=site, entries=entries)
         session.add(row)

@@ -5,13 +5,16 @@ tests/integration/test_online_engine.py.)"""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from loa import webhooks
 from tests.fakes.google_tts import FakeGoogleTTS
+from tests.fakes.receiver import CallbackReceiver
 from tests.integration.stack import Stack, running_stack
 
 
@@ -55,6 +58,12 @@ def google() -> Iterator[FakeGoogleTTS]:
         yield fake
 
 
+@pytest.fixture
+def receiver() -> Iterator[CallbackReceiver]:
+    with CallbackReceiver() as r:
+        yield r
+
+
 @pytest.fixture(scope="module")
 def gstack(tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS) -> Iterator[Stack]:
     with running_stack(
@@ -65,6 +74,7 @@ def gstack(tmp_path_factory: pytest.TempPathFactory, google: FakeGoogleTTS) -> I
         LOA_BREAKER_FAILURES="5",
         LOA_BREAKER_OPEN_SECONDS="2",
         LOA_UPGRADE_EVERY_SECONDS="1",
+        LOA_FETCH_ALLOW_HOSTS="127.0.0.1",  # the callback receiver is on loopback
     ) as s:
         # a second worker process from the start (it comes up while the first tests run):
         # identical segments and the budget are then shared across processes throughout
@@ -88,11 +98,16 @@ def test_429s_with_retry_after_are_retried_and_the_article_stays_online(
 
 
 def test_outage_opens_the_breaker_falls_back_and_upgrades_after_recovery(
-    gstack: Stack, google: FakeGoogleTTS
+    gstack: Stack, google: FakeGoogleTTS, receiver: CallbackReceiver
 ) -> None:
+    secret = "upgrade-callback-secret-0123"
+    meta = {"title": "Bão", "description": "Tin bão", "link": "https://bao.example"}
+    with gstack.client() as c:
+        site = {**meta, "webhook_secret": secret, "callback_url": receiver.url}
+        assert c.put("/v1/sites/bao", json=site).status_code == 200
     google.mode = "503"
     try:
-        article_id = post(gstack, article_text("bão", 5))
+        article_id = post(gstack, article_text("bão", 5), site="bao")
         body = gstack.wait_ready(article_id)
         assert body["status"] == "ready" and body["engine"] == "espeak", body
         assert body["upgrade_pending"] is True
@@ -111,6 +126,18 @@ def test_outage_opens_the_breaker_falls_back_and_upgrades_after_recovery(
         playlist = c.get(body["links"]["playlist"]).json()
     assert head.status_code == 200 and head.headers["etag"] != offline_etag
     assert playlist["duration"] == body["duration"]
+    # the site hears of it: ready (offline), then upgraded (online), each signed
+    deadline = time.monotonic() + 30
+    while len(receiver.received) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    events = {e["event"]: e for e in (json.loads(r.body) for r in receiver.received)}
+    assert sorted(events) == ["article.ready", "article.upgraded"], events
+    assert events["article.ready"]["article"]["engine"] == "espeak"
+    upgraded = events["article.upgraded"]["article"]
+    assert upgraded["engine"] == "gtts" and upgraded["id"] == article_id
+    for r in receiver.received:
+        stamp, signature = r.headers["x-loa-timestamp"], r.headers["x-loa-signature"]
+        assert signature == webhooks.signature(secret, stamp, r.body)
 
 
 def test_identical_articles_posted_at_once_synthesize_each_segment_once(

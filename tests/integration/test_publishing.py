@@ -295,16 +295,20 @@ def test_revised_article_keeps_its_guid_gets_a_new_url_and_the_old_url_its_bytes
         assert c.get(new).content != old.content
 
 
-def test_deleted_article_audio_is_gone_and_the_draft_is_only_out_of_the_feed(
+def test_deleted_article_audio_is_gone_and_the_draft_is_private_and_out_of_the_feed(
     world: World,
 ) -> None:
     with world.stack.client(auth=False) as c:
         assert c.get(f"/v1/articles/{world.deleted_id}/transcript.vtt").status_code == 404
+        # a draft is its site's own: without a key of the site it is not there
+        assert c.get(f"/v1/articles/{world.draft_id}").status_code == 404
+        assert c.get(f"/v1/articles/{world.draft_id}/audio.mp3").status_code == 404
+        site_list = c.get(f"/v1/sites/{SITE}/playlist.json").json()
+    assert world.draft_id not in [i["id"].removeprefix("loa:") for i in site_list["items"]]
+    with world.stack.client() as c:
         draft = c.get(f"/v1/articles/{world.draft_id}").json()
         assert draft["status"] == "ready" and draft["published"] is False
         assert c.get(draft["links"]["audio"]).status_code == 200  # rendered all the same
-        site_list = c.get(f"/v1/sites/{SITE}/playlist.json").json()
-    assert world.draft_id not in [i["id"].removeprefix("loa:") for i in site_list["items"]]
 
 
 def test_feed_etag_last_modified_head_and_never_stale(world: World) -> None:

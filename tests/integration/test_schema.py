@@ -26,6 +26,7 @@ import pytest
 from service.openapi import HTTP_METHODS
 from tests.integration.stack import API_KEY, Stack, running_stack
 
+REPO = Path(__file__).resolve().parents[2]
 SEED = os.environ.get("TEST_FUZZ_SEED", "20261201")
 EXAMPLES = os.environ.get("TEST_FUZZ_EXAMPLES", "20")
 
@@ -33,7 +34,11 @@ EXAMPLES = os.environ.get("TEST_FUZZ_EXAMPLES", "20")
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(
-        tmp_path_factory.mktemp("fuzz"), LOA_ENGINE="fake", LOA_MAX_CHARS="3000"
+        tmp_path_factory.mktemp("fuzz"),
+        LOA_ENGINE="fake",
+        LOA_MAX_CHARS="3000",
+        # the fuzzer's writes all use one key: a rate limit would turn most of them into 429s
+        LOA_WRITE_RATE_PER_MINUTE="0",
     ) as stack:
         yield stack
 
@@ -80,6 +85,9 @@ UNGUESSABLE = (
     "HEAD /v1/audio/{address}.mp3",
     "GET /v1/audio/{address}/seg/{index}.mp3",
     "GET /v1/player/articles/{article_id}/download.mp3",
+    # a segment clip's path is its cache key, a SHA-256 of engine, voice and spoken text: the
+    # player state lists the URLs (tests/integration/test_player_api.py reads real ones)
+    "GET /v1/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3",
 )
 QUIET = """
 [[operations]]
@@ -121,8 +129,17 @@ def test_the_server_matches_its_openapi_document(fuzz_stack: Stack, tmp_path: Pa
         "--report-json-path",
         str(report_path),
     ]
+    # the webhook is signed by a hook (tests/fakes/fuzz_hooks.py), so its body is fuzzed too
+    env = dict(
+        os.environ,
+        SCHEMATHESIS_HOOKS="tests.fakes.fuzz_hooks",
+        PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        LOA_FUZZ_BASE_URL=fuzz_stack.base_url,
+        LOA_FUZZ_ADMIN_KEY=API_KEY,
+        LOA_FUZZ_SECRET="fuzz-webhook-secret-0123456789",
+    )
     run = subprocess.run(  # in tmp_path: schemathesis keeps a cache in its working directory
-        command, capture_output=True, text=True, timeout=280, check=False, cwd=tmp_path
+        command, capture_output=True, text=True, timeout=280, check=False, cwd=tmp_path, env=env
     )
     output = run.stdout[-20_000:] + run.stderr[-4_000:]
     assert report_path.exists(), output

@@ -493,20 +493,28 @@ def test_documented_statuses_per_operation(client: TestClient) -> None:
         for name, operation in _operations(_document(client)).items()
     }
     audio = "/v1/articles/{article_id}/audio.mp3"
-    assert statuses["POST /v1/articles"] == [200, 202, 400, 401, 408, 413, 422, 503]
+    assert statuses["POST /v1/articles"] == [200, 202, 400, 401, 403, 408, 413, 422, 429, 503]
     assert statuses[f"GET {audio}"] == [200, 206, 304, 404, 409, 416, 503]
     assert statuses[f"HEAD {audio}"] == [200, 304, 404, 409, 503]
     assert statuses["GET /v1/articles/{article_id}/playlist.json"] == [200, 404, 409, 503]
     assert statuses["GET /v1/articles/{article_id}"] == [200, 404, 503]
-    assert statuses["DELETE /v1/articles/{article_id}"] == [204, 401, 404, 503]
+    assert statuses["DELETE /v1/articles/{article_id}"] == [204, 401, 403, 404, 429, 503]
     assert statuses["GET /v1/sites/{site}/lexicon"] == [200, 422, 503]
-    assert statuses["PUT /v1/sites/{site}/lexicon"] == [200, 400, 401, 408, 413, 422, 503]
+    assert statuses["PUT /v1/sites/{site}/lexicon"] == [200, 400, 401, 403, 408, 413, 422, 429, 503]
     # the player's public reads and pages
     for name in ("GET /v1/player/articles/{article_id}",):
         assert statuses[name] == [200, 404, 503]
     for name in ("GET /v1/player/lookup", "GET /v1/player/recent"):
         assert statuses[name] == [200, 422, 503]
-    assert statuses["GET /v1/clips/{key}"] == [200, 206, 304, 404, 416, 422, 503]
+    assert statuses["GET /v1/clips/cache/{engine}/{voice}/{shard}/{digest}.mp3"] == [
+        200,
+        206,
+        304,
+        404,
+        416,
+        422,
+        503,
+    ]
     download = "GET /v1/player/articles/{article_id}/download.mp3"
     assert statuses[download] == [200, 206, 304, 404, 409, 416, 503]
     for page in ("/player.js", "/"):
@@ -514,21 +522,36 @@ def test_documented_statuses_per_operation(client: TestClient) -> None:
     for page in ("/static/{name}", "/embed/{article_id}"):
         assert statuses[f"GET {page}"] == statuses[f"HEAD {page}"] == [200, 304, 404, 503]
     assert statuses["GET /metrics"] == [200, 503]
+    assert statuses["POST /v1/sites/{site}/webhook"] == [
+        200,
+        202,
+        400,
+        401,
+        408,
+        413,
+        422,
+        503,
+    ]
+    assert statuses["DELETE /v1/keys/{key_id}"] == [204, 401, 403, 404, 503]
 
 
 def test_bearer_auth_is_documented_only_when_keys_are_set(make_client: ClientFactory) -> None:
     open_doc = _document(make_client())
     assert "securitySchemes" not in open_doc["components"]
-    assert all("security" not in op for op in _operations(open_doc).values())
+    assert all(not op.get("security") for op in _operations(open_doc).values())
     keyed_doc = _document(make_client(api_keys="k1"))
-    secured = sorted(name for name, op in _operations(keyed_doc).items() if "security" in op)
+    secured = sorted(name for name, op in _operations(keyed_doc).items() if op.get("security"))
     assert secured == [
         "DELETE /v1/articles/{article_id}",
+        "DELETE /v1/keys/{key_id}",
+        "GET /v1/sites/{site}/callbacks",
+        "GET /v1/sites/{site}/keys",
         "POST /v1/articles",
+        "POST /v1/sites/{site}/keys",
         "PUT /v1/sites/{site}",
         "PUT /v1/sites/{site}/artwork",
         "PUT /v1/sites/{site}/lexicon",
-    ]
+    ]  # not the webhook: its signature authenticates it
 
 
 def test_length_limits_in_the_document_are_the_settings(make_client: ClientFactory) -> None:
