@@ -9,6 +9,7 @@ from typing import Any
 from celery.signals import worker_process_init, worker_ready
 
 from loa import callbacks, counters
+from loa.audio.loudness import preload_scipy
 from loa.config import Settings, get_settings
 from loa.contracts import TASK_PROCESS_ARTICLE
 from loa.engines.base import Engine
@@ -23,6 +24,8 @@ from loa.jobs import (
 )
 from loa.logs import bind_article
 from workers.app import app
+
+preload_scipy()  # in the worker's main process, before it forks its children
 
 logger = logging.getLogger(__name__)
 

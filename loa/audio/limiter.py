@@ -18,7 +18,6 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage  # type: ignore[import-untyped]  # scipy-stubs is not a dependency
 
 from loa.audio.loudness import integrated_loudness, pcm16_to_float
 
@@ -49,6 +48,9 @@ def limit(samples: npt.NDArray[np.floating], rate: int, ceiling: float) -> npt.N
     hold = ahead + max(1, round(RELEASE_S * rate))
     # spread each dip `hold` samples either way, then average over a window narrower than the
     # spread: the average at a peak is then at most that peak's own need
+    # imported on first use: scipy takes seconds to import, and the API process rarely limits
+    from scipy import ndimage  # type: ignore[import-untyped]  # scipy-stubs is not a dependency
+
     spread = ndimage.minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
     gain: npt.NDArray[np.float64] = ndimage.uniform_filter1d(spread, size=ahead + 1, mode="nearest")
     return np.clip(x * gain, -ceiling, ceiling)  # the clip only absorbs rounding

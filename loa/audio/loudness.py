@@ -23,13 +23,14 @@ Mono is measured as one channel (weight 1.0), as ffmpeg's ebur128 does without `
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import miniaudio  # type: ignore[import-untyped]  # miniaudio ships no type information
 import numpy as np
 import numpy.typing as npt
-from scipy import signal  # type: ignore[import-untyped]  # scipy-stubs is not a dependency
 
 Samples = npt.NDArray[np.float32]
 
@@ -42,6 +43,21 @@ BLOCK_S, STEP_S = 0.4, 0.1  # gating blocks: 400 ms, 75 % overlap
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
 _SILENCE = -math.inf
+
+
+def preload_scipy() -> None:
+    """Import scipy's filters now: a worker does so before forking its children, which then
+    share the loaded modules instead of each paying the import on its first measurement."""
+    for name in ("scipy.signal", "scipy.ndimage"):
+        importlib.import_module(name)
+
+
+def _sosfilt(sos: npt.NDArray[np.float64], samples: npt.NDArray[np.floating]) -> Any:
+    """scipy.signal.sosfilt, imported on first use: scipy takes seconds to import, and the API
+    process (which imports this module through the engines) rarely measures anything."""
+    from scipy import signal  # type: ignore[import-untyped]  # scipy-stubs is not a dependency
+
+    return signal.sosfilt(sos, samples)
 
 
 @dataclass(frozen=True)
@@ -115,7 +131,7 @@ def _block_energies(array: npt.NDArray[np.float64], rate: int) -> npt.NDArray[np
     starts = np.arange(count) * step
     sos = np.array([[*b, *a] for b, a in k_weighting(rate)])
     for channel in range(array.shape[1]):
-        weighted = signal.sosfilt(sos, array[:, channel])
+        weighted = _sosfilt(sos, array[:, channel])
         cumulative = np.concatenate(([0.0], np.cumsum(np.square(weighted))))
         total += (cumulative[starts + block] - cumulative[starts]) / block
     return total
@@ -274,7 +290,7 @@ def sub_block_energies(samples: npt.NDArray[np.floating], rate: int) -> npt.NDAr
     total = np.zeros(count)
     sos = np.array([[*b, *a] for b, a in k_weighting(rate)])
     for channel in range(array.shape[1]):
-        weighted = signal.sosfilt(sos, array[:, channel])
+        weighted = _sosfilt(sos, array[:, channel])
         squares = np.zeros(count * step)
         squares[: weighted.size] = np.square(weighted)
         total += squares.reshape(count, step).mean(axis=1)
