@@ -142,6 +142,8 @@ def nginx_in_front(tmp: Path, api_port: int, audio_dir: Path) -> Iterator[str]:
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
     )
     if nginx is None:
+        if os.environ.get("LOA_REQUIRE_NGINX") == "1":  # CI: .ci/run installs it
+            pytest.fail("nginx is required here (LOA_REQUIRE_NGINX=1) but not installed")
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     port = free_port()
     conf = (REPO / "deploy" / "nginx.conf").read_text()
