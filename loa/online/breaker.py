@@ -88,6 +88,10 @@ class Breaker:
         pipe.delete(self.failures_key, self.open_key, self.probe_key)
         pipe.execute()
 
+    def release_probe(self) -> None:
+        """Give the probe back unsent (the caller got no request slot): another may probe."""
+        self.client.delete(self.probe_key)
+
     def record_failure(self, *, probe: bool = False, reason: str = "") -> bool:
         """Count one failure; True when the breaker is (re)opened by it. A failed probe
         re-opens at once. ``reason`` is kept as the last failure (what status notes show)."""

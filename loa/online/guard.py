@@ -7,6 +7,7 @@ priority); the budget and breaker it uses are shared by every process through Re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from loa.errors import EngineRejected, EngineUnavailable
 from loa.online.breaker import Breaker
 from loa.online.budget import Budget
 from loa.online.counters import Counters
-from loa.online.errors import CircuitOpen
+from loa.online.errors import BudgetTimeout, CircuitOpen
 from loa.online.retry import RetryPolicy, call_with_retries
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Machinery:
     breaker: Breaker
     policy: RetryPolicy
     concurrency: int  # requests one article may have in flight (the budget caps all of them)
+    slot_timeout: float = 120.0  # longest a request waits for a budget slot (BudgetTimeout)
 
 
 class GuardedEngine:
@@ -61,12 +63,29 @@ class GuardedEngine:
         allowed, probe = breaker.allow()
         if not allowed:
             raise self._open_error()
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(
+                    self.machinery.budget.slot(
+                        priority=self.priority, timeout=self.machinery.slot_timeout
+                    )
+                )
+            except BudgetTimeout:
+                # a local wait says nothing about the endpoint: no failure counted, no retry
+                if probe:
+                    breaker.release_probe()  # another caller may probe at once
+                raise
+            return self._request(text, voice, probe)
+        raise AssertionError("unreachable")  # ExitStack does not swallow exceptions
+
+    def _request(self, text: str, voice: str, probe: bool) -> AudioClip:
+        """One request, holding a budget slot; its outcome is told to the breaker."""
+        breaker = self.machinery.breaker
         try:
-            with self.machinery.budget.slot(priority=self.priority):
-                self.counters.add(requests=1)
-                clip = self.inner.synthesize(text, voice)
+            self.counters.add(requests=1)
+            clip = self.inner.synthesize(text, voice)
         except EngineRejected:
-            breaker.record_success()  # it answered: refusing this text is not an outage
+            breaker.record_success()  # it answered: refusing this text is no outage
             raise
         except EngineUnavailable as exc:
             if breaker.record_failure(probe=probe, reason=str(exc)):

@@ -1,7 +1,8 @@
 """Retries with exponential back-off and full jitter, honouring Retry-After.
 
 Only transient failures (``EngineUnavailable``: 429, 408, 5xx, timeouts, dropped connections)
-are retried; ``EngineRejected`` (a request refused for its content) and ``CircuitOpen`` are not.
+are retried; ``EngineRejected`` (a request refused for its content), ``CircuitOpen`` and
+``BudgetTimeout`` (no local request slot in time: the endpoint was never asked) are not.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from loa.errors import EngineUnavailable
-from loa.online.errors import CircuitOpen, Throttled
+from loa.online.errors import BudgetTimeout, CircuitOpen, Throttled
 
 T = TypeVar("T")
 
@@ -53,7 +54,7 @@ def call_with_retries(
     while True:
         try:
             return call()
-        except CircuitOpen:
+        except (CircuitOpen, BudgetTimeout):
             raise
         except EngineUnavailable as exc:
             retry += 1

@@ -23,7 +23,7 @@ from loa.online.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
 from loa.online.budget import Budget
 from loa.online.claims import SegmentClaims
 from loa.online.counters import Counters
-from loa.online.errors import CircuitOpen, Throttled
+from loa.online.errors import BudgetTimeout, CircuitOpen, Throttled
 from loa.online.guard import GuardedEngine, Machinery
 from loa.online.parallel import Made, SynthesisOptions, synthesize_all
 from loa.online.retry import RetryPolicy, call_with_retries
@@ -206,6 +206,37 @@ def test_guard_retries_counts_and_opens_the_breaker(client: redis.Redis, name: s
     with pytest.raises(CircuitOpen):
         guarded.synthesize("một câu khác", "vi")
     assert dead.sent == 3
+
+
+def test_a_local_budget_wait_is_not_an_endpoint_failure(client: redis.Redis, name: str) -> None:
+    """No slot in time (every one held here): BudgetTimeout, not retried, and the breaker
+    (threshold 1) neither counts it nor opens; the probe, when won, is given back."""
+    budget = Budget(client, name, max_rps=1000, max_concurrency=1)
+    breaker = Breaker(client, name, failure_threshold=1, open_seconds=0.05)
+    waiting = Machinery(
+        budget=budget,
+        breaker=breaker,
+        policy=RetryPolicy(attempts=5, base=0.001, cap=0.002),
+        concurrency=1,
+        slot_timeout=0.05,
+    )
+    inner = Scripted([])
+    counters = Counters()
+    guarded = GuardedEngine(inner, waiting, counters=counters)
+    with budget.slot():
+        for _ in range(3):
+            with pytest.raises(BudgetTimeout):
+                guarded.synthesize("xin chào", "vi")
+        assert breaker.state() == CLOSED and client.get(breaker.failures_key) is None
+        assert inner.sent == 0 and counters.as_dict()["retries"] == 0
+        breaker.record_failure()  # now open, then half-open: the probe is won and given back
+        _wait_state(breaker, HALF_OPEN)
+        with pytest.raises(BudgetTimeout):
+            guarded.synthesize("xin chào", "vi")
+        assert breaker.allow() == (True, True)
+        breaker.release_probe()
+    guarded.synthesize("xin chào", "vi")  # a slot now: the probe goes out and closes it
+    assert inner.sent == 1 and breaker.state() == CLOSED
 
 
 def test_identical_segments_wanted_at_once_are_synthesized_once(
