@@ -7,6 +7,11 @@ half-open  after that, exactly one caller (whoever wins a Redis SET NX) sends a 
            its success closes the breaker, its failure opens it for another ``open_seconds``.
            The others keep seeing it open until the probe has answered.
 
+Only the probe's answer closes an open breaker: a request that started before it opened and
+succeeds late, or any answer other than the probe's while it is open or half-open, changes
+nothing (while closed, an answer resets the run of failures). A probe refused for its content
+(``EngineRejected``) closes it too: the endpoint answered.
+
 Only failures that say the endpoint is unwell count (no answer, timeouts, 5xx, 429 after its
 retries); a request refused for its content is a success for the breaker's purposes.
 """
@@ -26,6 +31,14 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if failures >= tonumber(ARGV[1]) or ARGV[3] == '1' then
   redis.call('SET', KEYS[2], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) + 86400000)
   redis.call('DEL', KEYS[3])
+  return 1
+end
+return 0
+"""
+
+_RECORD_SUCCESS = """
+if ARGV[1] == '1' or redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   return 1
 end
 return 0
@@ -67,6 +80,7 @@ class Breaker:
         self.last_key = f"loa:breaker:{name}:last"
         self._record: Any = client.register_script(_RECORD_FAILURE)
         self._state: Any = client.register_script(_STATE)
+        self._success: Any = client.register_script(_RECORD_SUCCESS)
 
     def state(self) -> str:
         return _STATES[int(self._state(keys=[self.open_key]))]
@@ -83,10 +97,14 @@ class Breaker:
             return True, True
         return False, False
 
-    def record_success(self) -> None:
-        pipe = self.client.pipeline()
-        pipe.delete(self.failures_key, self.open_key, self.probe_key)
-        pipe.execute()
+    def record_success(self, *, probe: bool = False) -> bool:
+        """The endpoint answered: the probe's answer closes the breaker; another answer resets
+        the run of failures while it is closed and changes nothing while it is open (True when
+        it is closed by or after this answer)."""
+        closed = self._success(
+            keys=[self.failures_key, self.open_key, self.probe_key], args=["1" if probe else "0"]
+        )
+        return bool(closed)
 
     def release_probe(self) -> None:
         """Give the probe back unsent (the caller got no request slot): another may probe."""
@@ -114,4 +132,4 @@ class Breaker:
         return max(0.0, int(raw) / 1000 - time.time())
 
     def reset(self) -> None:
-        self.record_success()
+        self.client.delete(self.failures_key, self.open_key, self.probe_key)

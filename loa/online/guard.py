@@ -85,7 +85,7 @@ class GuardedEngine:
             self.counters.add(requests=1)
             clip = self.inner.synthesize(text, voice)
         except EngineRejected:
-            breaker.record_success()  # it answered: refusing this text is no outage
+            breaker.record_success(probe=probe)  # it answered: refusing this text is no outage
             raise
         except EngineUnavailable as exc:
             if breaker.record_failure(probe=probe, reason=str(exc)):
@@ -95,7 +95,7 @@ class GuardedEngine:
             raise
         if probe:
             log.info("%s: probe succeeded; circuit closed", self.name)
-        breaker.record_success()
+        breaker.record_success(probe=probe)
         return clip
 
     def synthesize(self, text: str, voice: str) -> AudioClip:

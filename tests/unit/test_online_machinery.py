@@ -158,7 +158,37 @@ def test_breaker_opens_half_opens_and_closes(client: redis.Redis, name: str) -> 
     assert breaker.state() == OPEN
     _wait_state(breaker, HALF_OPEN)
     assert breaker.allow() == (True, True)
-    breaker.record_success()
+    assert not breaker.record_success()  # a late answer to a request sent before it opened
+    assert breaker.state() == HALF_OPEN and breaker.allow() == (False, False)
+    assert breaker.record_success(probe=True)  # the probe's answer
+    assert breaker.state() == CLOSED
+
+
+def test_an_answer_other_than_the_probes_does_not_close_an_open_breaker(
+    client: redis.Redis, name: str
+) -> None:
+    """A request started while closed answers (or is refused for its content) after another
+    caller opened the breaker: it stays open; the probe's refusal closes it (it answered)."""
+    machinery_ = machinery(client, name, threshold=1)
+    breaker = machinery_.breaker
+
+    class OpenedMeanwhile(Scripted):
+        def synthesize(self, text: str, voice: str) -> AudioClip:
+            breaker.record_failure(reason="503 elsewhere")  # threshold 1: opens
+            return super().synthesize(text, voice)
+
+    GuardedEngine(OpenedMeanwhile([]), machinery_).synthesize("xin chào", "vi")
+    assert breaker.state() == OPEN
+    breaker.reset()
+    refused = OpenedMeanwhile([EngineRejected("không đọc được")])
+    with pytest.raises(EngineRejected):
+        GuardedEngine(refused, machinery_).synthesize("xin chào", "vi")
+    assert breaker.state() == OPEN
+    breaker.reset()
+    breaker.record_failure(probe=True)
+    client.set(breaker.open_key, 0)  # due for its probe at once
+    with pytest.raises(EngineRejected):
+        GuardedEngine(Scripted([EngineRejected("x")]), machinery_).synthesize("xin chào", "vi")
     assert breaker.state() == CLOSED
 
 
