@@ -52,12 +52,10 @@ def cached_or_synthesized(
             return clip
         if claims is None:
             return _made(engine, voice, text, storage, key)
-        if claims.claim(key):
-            try:
+        with claims.held(key) as ours:
+            if ours:
                 clip = _hit(storage, key, engine.name, counters)  # written before our claim
                 return clip if clip is not None else _made(engine, voice, text, storage, key)
-            finally:
-                claims.release(key)
         claims.wait_released(key, lambda: storage.exists(key))
 
 

@@ -322,8 +322,36 @@ def test_a_claim_whose_claimant_died_is_freed_at_once_and_a_live_one_is_waited_f
     claims.wait_released(name, lambda: False)
     assert naps == [] and not client.exists(f"loa:claim:{name}")
 
-    assert claims.claim(name)  # held by this (live) process: the waiter keeps waiting
+    token = claims.claim(name)  # held by this (live) process: the waiter keeps waiting
+    assert token is not None
     with pytest.raises(TimeoutError):
         claims.wait_released(name, lambda: False)
     assert client.exists(f"loa:claim:{name}")
-    claims.release(name)
+    claims.release(name, token)
+    assert not client.exists(f"loa:claim:{name}")
+
+
+def test_a_slow_claimant_keeps_its_claim_and_never_releases_a_newcomers(
+    client: redis.Redis, name: str
+) -> None:
+    claims = SegmentClaims(client, ttl=1.0)
+    key = f"loa:claim:{name}"
+    with claims.held(name) as ours:
+        assert ours
+        time.sleep(2.5)  # over two TTLs of synthesis and retries: still ours
+        assert claims.claim(name) is None
+        with claims.held(name) as theirs:
+            assert not theirs
+    assert not client.exists(key)  # released after the block
+
+    stale = claims.claim(name)  # a claimant whose claim ran out (not extended) ...
+    assert stale is not None
+    client.pexpire(key, 1)
+    time.sleep(0.05)
+    newcomer = claims.claim(name)  # ... and the newcomer that claimed it since
+    assert newcomer is not None
+    claims.release(name, stale)
+    assert client.get(key) == newcomer.encode()
+    assert not claims.extend(name, stale) and claims.extend(name, newcomer)
+    claims.release(name, newcomer)
+    assert not client.exists(key)
