@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def cache_name(engine: Engine) -> str:
-    """The engine's name in segment cache keys: with its finishing parameters when it finishes
-    PCM itself (espeak), so a changed loudness target never reuses clips made for another."""
+    """The engine's name in segment cache keys, with ``finishing``: every setting of it that
+    changes the audio (espeak: speech rate, sample rate, bitrate, loudness finishing; edge: its
+    speaking rate), so a changed setting never reuses clips made with another. gtts has no
+    such setting."""
     finishing = str(getattr(engine, "finishing", "") or "")
     return f"{engine.name}-{finishing}" if finishing else engine.name
 

@@ -127,6 +127,9 @@ class EdgeEngine:
         self.url = url
         self.timeout = timeout
         self.rate = rate
+        # the speaking rate changes the audio: it is part of the segment cache key ("+10%" ->
+        # "rp10": the key is also a clip's URL path)
+        self.finishing = "r" + rate.replace("+", "p").replace("-", "m").replace("%", "")
         self.last_error: str | None = None
 
     def _connect_url(self) -> str:

@@ -158,8 +158,8 @@ class EspeakEngine:
     ``sample_rate`` is the MP3's rate (espeak speaks at 22050 Hz; LAME resamples when another
     rate is configured); ``bitrate_kbps`` its constant bitrate; ``rate_wpm`` the speech rate.
     With ``loudness_lufs`` set, each segment's PCM is finished before LAME encodes it (fine
-    gain to that loudness, peaks limited for ``true_peak_dbtp``: ``loa.audio.limiter``), and
-    ``finishing`` names those parameters for the segment cache key.
+    gain to that loudness, peaks limited for ``true_peak_dbtp``: ``loa.audio.limiter``).
+    ``finishing`` names every one of these parameters for the segment cache key.
     """
 
     name = "espeak"
@@ -183,7 +183,9 @@ class EspeakEngine:
         self.rate_wpm = rate_wpm
         self.loudness_lufs = loudness_lufs
         self.true_peak_dbtp = true_peak_dbtp
-        self.finishing = "" if loudness_lufs is None else f"L{loudness_lufs:g}TP{true_peak_dbtp:g}"
+        # every setting that changes the audio, for the segment cache key
+        loudness = "" if loudness_lufs is None else f"L{loudness_lufs:g}TP{true_peak_dbtp:g}"
+        self.finishing = f"r{rate_wpm}s{sample_rate}b{bitrate_kbps}{loudness}"
         self._library = espeak_library()
 
     def synthesize(self, text: str, voice: str) -> AudioClip:

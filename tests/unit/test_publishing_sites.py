@@ -17,8 +17,11 @@ from loa.audio.assemble import assemble
 from loa.audio.clip import AudioClip
 from loa.audio.loudness import combine_segments, measure_mp3, measure_segment
 from loa.config import Settings, get_settings
+from loa.engines.cache import clip_key
+from loa.engines.edge import EdgeEngine
 from loa.engines.espeak import EspeakEngine
 from loa.engines.fake import FakeEngine
+from loa.engines.gtts import GttsEngine
 from loa.pipeline import RenderedArticle, Tags, cache_name, render_article
 from loa.publishing.playlists import content_address
 from loa.publishing.site import parse_site
@@ -209,11 +212,22 @@ def test_more_silence_around_a_clip_does_not_change_its_loudness(shift: int, ext
 
 
 def test_finishing_parameters_are_part_of_the_cache_name() -> None:
-    assert cache_name(EspeakEngine()) == "espeak"
-    assert cache_name(EspeakEngine(loudness_lufs=-16)) != cache_name(
-        EspeakEngine(loudness_lufs=-18)
-    )
-    assert cache_name(FakeEngine()) == "fake"
+    """Every setting that changes an engine's audio changes its segments' cache keys."""
+    espeaks = [
+        EspeakEngine(),
+        EspeakEngine(rate_wpm=200),
+        EspeakEngine(sample_rate=24000),
+        EspeakEngine(bitrate_kbps=64),
+        EspeakEngine(loudness_lufs=-16),
+        EspeakEngine(loudness_lufs=-18),
+        EspeakEngine(loudness_lufs=-16, true_peak_dbtp=-2),
+    ]
+    assert len({cache_name(e) for e in espeaks}) == len(espeaks)
+    assert cache_name(EspeakEngine()) == cache_name(EspeakEngine())
+    edges = [EdgeEngine("ws://x", rate=r) for r in ("+0%", "+10%", "-10%")]
+    assert len({clip_key(e, "vi-VN-HoaiMyNeural", "xin chào") for e in edges}) == 3
+    assert all(cache_name(e).replace("-", "").isalnum() for e in edges)  # a URL path part
+    assert cache_name(FakeEngine()) == "fake" and cache_name(GttsEngine()) == "gtts"
 
 
 def test_render_finishes_loudness_tags_and_speaks_the_intro_and_outro(config: Settings) -> None:
