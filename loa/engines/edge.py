@@ -9,6 +9,11 @@ One request is one websocket: send ``speech.config`` (MP3 24 kHz 48 kbps, word b
 and ``ssml``; receive ``turn.start``, ``response``, binary ``audio`` frames (2-byte big-endian
 header length, the headers, then MP3 bytes), ``audio.metadata`` with ``WordBoundary`` entries
 (offset and duration in 100 ns ticks from the start of the turn's audio) and ``turn.end``.
+
+Failures: 429 is Throttled, 408/5xx/no connection EngineUnavailable (retried by the guard);
+403 (the clock-bound Sec-MS-GEC token refused) is retried once here with the clock set by the
+service's Date and a new token, then is a refusal (EngineRejected, not retried further); an
+answer without audio is a refusal of that text (EngineRejected), as in the gtts engine.
 """
 
 from __future__ import annotations
@@ -146,25 +151,35 @@ class EdgeEngine:
             raise EngineRejected("no text to speak")
         if len(text) > self.max_chars:
             raise EngineRejected(f"segment of {len(text)} chars exceeds {self.max_chars}")
-        try:
-            with connect(
-                self._connect_url(),
-                additional_headers=_client_headers(),
-                open_timeout=self.timeout,
-                close_timeout=1,
-                max_size=2**24,
-            ) as ws:
-                audio, words = self._turn(ws, text, voice)
-        except InvalidStatus as exc:
-            raise _map_status(exc) from exc
-        except (WebSocketException, OSError, TimeoutError) as exc:
-            raise EngineUnavailable(f"edge tts: {type(exc).__name__}: {exc}"[:200]) from exc
+        for attempt in (1, 2):
+            try:
+                audio, words = self._request(text, voice)
+                break
+            except InvalidStatus as exc:
+                if exc.response.status_code == 403 and attempt == 1:
+                    # the Sec-MS-GEC token is bound to the clock: set ours by the service's
+                    # Date and try once more with a new token; a second 403 is a refusal
+                    _adjust_clock(exc.response.headers.get("Date"))
+                    continue
+                raise _map_status(exc) from exc
+            except (WebSocketException, OSError, TimeoutError) as exc:
+                raise EngineUnavailable(f"edge tts: {type(exc).__name__}: {exc}"[:200]) from exc
         clip = bare_clip(audio)
-        if clip is None:
-            raise EngineUnavailable("edge tts: turn ended without audio")
+        if clip is None:  # it answered, without audio: as gtts, a refusal of this text
+            raise EngineRejected("edge tts: turn ended without audio")
         return TimedClip(
             mp3=clip.mp3, duration=clip.duration, format=clip.format, words=tuple(words)
         )
+
+    def _request(self, text: str, voice: str) -> tuple[bytes, list[WordTiming]]:
+        with connect(
+            self._connect_url(),
+            additional_headers=_client_headers(),
+            open_timeout=self.timeout,
+            close_timeout=1,
+            max_size=2**24,
+        ) as ws:
+            return self._turn(ws, text, voice)
 
     def _turn(self, ws: ClientConnection, text: str, voice: str) -> tuple[bytes, list[WordTiming]]:
         ws.send(speech_config_message())
@@ -205,12 +220,21 @@ def _client_headers() -> dict[str, str]:
     return {k: v for k, v in headers.items() if not k.lower().startswith("sec-websocket")}
 
 
+def _adjust_clock(date: str | None) -> None:
+    """Correct edge-tts's clock skew by the service's ``Date`` header (none: nothing to do)."""
+    server = DRM.parse_rfc2616_date(date) if date else None
+    if server is not None:
+        DRM.adj_clock_skew_seconds(server - DRM.get_unix_timestamp())
+
+
 def _map_status(exc: InvalidStatus) -> Exception:
+    """429 -> Throttled; 408, 5xx -> EngineUnavailable (retried); anything else, 403 included
+    (a token refused twice: synthesize retries it once first) -> EngineRejected."""
     status = exc.response.status_code
     if status == 429:
         return Throttled(
             "edge tts: HTTP 429", parse_retry_after(exc.response.headers.get("Retry-After"))
         )
-    if status in (403, 408) or status >= 500:  # 403: the service's clock-bound token refused
+    if status == 408 or status >= 500:
         return EngineUnavailable(f"edge tts: HTTP {status}")
     return EngineRejected(f"edge tts: HTTP {status}")

@@ -166,7 +166,7 @@ class GttsEngine:
             self._remember(False, str(exc))
             raise
         clip = bare_clip(data)
-        if clip is None:
+        if clip is None:  # it answered, without audio: a refusal of this text (as edge)
             raise EngineRejected(f"google tts: answer holds no MP3 audio ({len(data)} bytes)")
         self._remember(True, None)
         return clip

@@ -8,9 +8,11 @@ prosody rate, text). The service answers ``turn.start``, ``response``, binary au
 MP3 bytes), one ``audio.metadata`` message per word (``WordBoundary``, offset and duration in
 100 ns ticks) and ``turn.end``.
 
-Modes: ok; 429 / 503 / 400 (the handshake is refused with that status; 429 with Retry-After);
+Modes: ok; 429 / 503 / 400 / 403 (the handshake is refused with that status; 429 with
+Retry-After; 403 is what the service answers a Sec-MS-GEC token it does not accept);
 drop (close after the first audio frame); no-audio (turn.end without audio); hang (never
-answer). Knobs as in the Google stand-in: latency, max_rps, error_rate.
+answer). Knobs as in the Google stand-in: latency, max_rps, error_rate; ``forbid_next``: so
+many next handshakes are refused with 403 (a token from a skewed clock, then a good one).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ SAMPLE_RATE = 24000
 BITRATE_KBPS = 48
 MS_PER_CHAR = 60.0
 TICKS = 10_000
-MODES = ("ok", "429", "503", "400", "drop", "no-audio", "hang")
+MODES = ("ok", "429", "503", "400", "403", "drop", "no-audio", "hang")
 _SSML_VOICE = re.compile(r"<voice name='([^']+)'>")
 _SSML_TEXT = re.compile(r"<prosody[^>]*>(.*)</prosody>", re.S)
 
@@ -103,6 +105,7 @@ class FakeEdgeTTS:
         self.requests: list[tuple[str, str]] = []
         self.queries: list[str] = []
         self.refused = 0
+        self.forbid_next = 0
         self.stopping = threading.Event()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -140,7 +143,11 @@ class FakeEdgeTTS:
             recent = len(self.arrivals) - bisect.bisect_right(self.arrivals, now - 1.0)
         if "TrustedClientToken=" not in request.path or "Sec-MS-GEC=" not in request.path:
             return self._refusal(connection, 403, None)
-        if self.mode in ("429", "503", "400"):
+        if self.forbid_next > 0:
+            with self.lock:
+                self.forbid_next -= 1
+            return self._refusal(connection, 403, None)
+        if self.mode in ("429", "503", "400", "403"):
             return self._refusal(connection, int(self.mode), "1" if self.mode == "429" else None)
         if self.max_rps is not None and recent > self.max_rps:
             return self._refusal(connection, 429, "1")

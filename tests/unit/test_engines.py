@@ -16,11 +16,13 @@ from loa.audio.clip import AudioFormat
 from loa.config import Settings
 from loa.engines import registry
 from loa.engines.base import Engine
+from loa.engines.edge import EdgeEngine
 from loa.engines.espeak import EspeakEngine, espeak_library
 from loa.engines.fake import FakeEngine
 from loa.engines.gtts import GttsEngine
 from loa.engines.registry import choose, clear_engine_cache, engine_names, get_engine
 from loa.errors import EngineRejected, EngineUnavailable
+from tests.fakes.edge_tts import FakeEdgeTTS
 from tests.fakes.fixtures import closed_port_url, ffmpeg_decode, running_google_tts
 from tests.fakes.google_tts import FakeGoogleTTS
 
@@ -188,6 +190,35 @@ def test_gtts_failures_map(google, mode, error):
     google.mode = mode
     with pytest.raises(error):
         GttsEngine(base_url=google.url, timeout=2).synthesize("Xin chào", "vi")
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [
+        ("503", EngineUnavailable),
+        ("429", EngineUnavailable),
+        ("drop", EngineUnavailable),
+        ("400", EngineRejected),
+        ("403", EngineRejected),
+        ("no-audio", EngineRejected),  # as gtts: an answer without audio refuses the text
+    ],
+)
+def test_edge_failures_map_as_gtts_failures_do(mode, error):
+    with FakeEdgeTTS(mode=mode) as edge:
+        with pytest.raises(error):
+            EdgeEngine(edge.url, timeout=2).synthesize("Xin chào", "vi-VN-HoaiMyNeural")
+
+
+def test_edge_403_is_retried_once_with_a_new_token_then_refused():
+    with FakeEdgeTTS() as edge:
+        edge.forbid_next = 1  # a token the service does not accept, then a good one
+        clip = EdgeEngine(edge.url, timeout=2).synthesize("Xin chào", "vi-VN-HoaiMyNeural")
+        assert clip.duration > 0 and len(edge.arrivals) == 2 and edge.refused == 1
+        edge.reset_counts()
+        edge.mode = "403"
+        with pytest.raises(EngineRejected, match="403"):
+            EdgeEngine(edge.url, timeout=2).synthesize("Xin chào", "vi-VN-HoaiMyNeural")
+        assert len(edge.arrivals) == 2  # once more with a new token, then a refusal
 
 
 def test_gtts_hung_server_times_out_quickly(google):

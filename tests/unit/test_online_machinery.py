@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loa.audio.clip import AudioClip
+from loa.engines.edge import EdgeEngine
 from loa.engines.fake import FakeEngine
 from loa.errors import EngineRejected, EngineUnavailable
 from loa.online.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
@@ -31,6 +32,7 @@ from loa.online.retry_after import parse_retry_after
 from loa.runtime import embedded_redis
 from loa.storage.keys import segment_cache_key
 from loa.storage.memory import MemoryStorage
+from tests.fakes.edge_tts import FakeEdgeTTS
 
 
 @pytest.fixture(scope="module")
@@ -267,6 +269,15 @@ def test_a_local_budget_wait_is_not_an_endpoint_failure(client: redis.Redis, nam
         breaker.release_probe()
     guarded.synthesize("xin chào", "vi")  # a slot now: the probe goes out and closes it
     assert inner.sent == 1 and breaker.state() == CLOSED
+
+
+def test_an_edge_403_is_not_retried_by_the_guard(client: redis.Redis, name: str) -> None:
+    """edge retries a 403 once itself (a new token); the guard then takes it as a refusal."""
+    with FakeEdgeTTS(mode="403") as edge:
+        guarded = GuardedEngine(EdgeEngine(edge.url, timeout=2), machinery(client, name))
+        with pytest.raises(EngineRejected, match="403"):
+            guarded.synthesize("xin chào", "vi-VN-HoaiMyNeural")
+        assert len(edge.arrivals) == 2 and guarded.machinery.breaker.state() == CLOSED
 
 
 def test_identical_segments_wanted_at_once_are_synthesized_once(
