@@ -2,7 +2,9 @@
 batchexecute protocol gTTS uses, and Microsoft's read-aloud endpoint by one that speaks the
 edge-tts websocket protocol (the only stand-ins: both services are outside our reach). One
 stack serves both: auto mode takes gtts (LOA_ENGINE_ORDER gtts,espeak), a post asking for
-engine edge gets edge alone."""
+engine edge gets edge alone. A second, small stack with LOA_ENGINE_ORDER edge,espeak (auto
+mode's order is the process's: the first stack's tests need gtts first) shows edge's breaker,
+fallback and upgrade."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import redis
 
 from tests.fakes.edge_tts import FakeEdgeTTS
 from tests.fakes.google_tts import FakeGoogleTTS
@@ -136,3 +139,50 @@ def test_edge_429_is_retried(online_stack: Stack, edge: FakeEdgeTTS) -> None:
     finally:
         edge.error_rate = 0.0
     assert body["engine"] == "edge" and body["synthesis"]["retries"] == edge.refused > 0
+
+
+@pytest.fixture(scope="module")
+def edge_first_stack(
+    tmp_path_factory: pytest.TempPathFactory, edge: FakeEdgeTTS
+) -> Iterator[Stack]:
+    with running_stack(
+        tmp_path_factory.mktemp("edge-first"),
+        LOA_ENGINE_ORDER="edge,espeak",
+        LOA_EDGE_TTS_URL=edge.url,
+        LOA_BREAKER_FAILURES="3",
+        LOA_BREAKER_OPEN_SECONDS="1",
+        LOA_UPGRADE_EVERY_SECONDS="0.5",
+        LOA_ONLINE_RETRIES="2",
+    ) as s:
+        yield s
+
+
+def test_edge_outage_opens_its_breaker_falls_back_to_espeak_and_upgrades_to_edge(
+    edge_first_stack: Stack, edge: FakeEdgeTTS
+) -> None:
+    stack = edge_first_stack
+    edge.mode = "503"
+    try:
+        with stack.client() as c:
+            r = c.post("/v1/articles", json={"text": numbered_text("bão", 3)})
+            assert r.status_code == 202, r.text
+            article_id = r.json()["id"]
+        body = stack.wait_ready(article_id)
+        assert body["status"] == "ready" and body["engine"] == "espeak", body
+        assert body["upgrade_pending"] is True and "edge" in body["engine_note"]
+        breaker = redis.Redis.from_url(stack.redis_url).get("loa:breaker:edge:open_until")
+        assert breaker is not None  # opened (or re-opened by a failed probe), not closed
+    finally:
+        edge.mode = "ok"
+    deadline = time.monotonic() + 30
+    with stack.client() as c:
+        while True:
+            body = c.get(f"/v1/articles/{article_id}").json()
+            if body["engine"] == "edge":
+                break
+            assert time.monotonic() < deadline, f"never upgraded: {body}\n{stack.logs('worker')}"
+            time.sleep(0.2)
+        playlist = c.get(body["links"]["playlist"]).json()
+    assert body["status"] == "ready" and body["upgrade_pending"] is False
+    assert body["voice"] == "vi-VN-HoaiMyNeural"
+    assert all(seg["words"] for seg in playlist["segments"])  # edge's word timings came with it

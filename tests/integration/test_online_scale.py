@@ -156,6 +156,26 @@ def test_identical_articles_posted_at_once_synthesize_each_segment_once(
     assert sum(b["synthesis"]["segments_from_cache"] for b in bodies) == len(sent)
 
 
+def test_a_one_paragraph_edit_resynthesizes_only_that_paragraphs_segments(
+    gstack: Stack, google: FakeGoogleTTS
+) -> None:
+    kept = [article_text("đầu", 3), article_text("cuối", 3)]
+    first = "\n\n".join([kept[0], article_text("giữa", 3), kept[1]])
+    article_id = post(gstack, first, site="suabai", external_id="bai-1")
+    body = gstack.wait_ready(article_id)
+    assert body["engine"] == "gtts", body
+    total = body["progress"]["total"]
+    google.reset_counts()
+    edited = "\n\n".join([kept[0], article_text("mới", 3), kept[1]])
+    assert post(gstack, edited, site="suabai", external_id="bai-1") == article_id
+    body = wait_until(gstack, article_id, lambda b: b["revision"] == 2 and b["status"] == "ready")
+    assert body["engine"] == "gtts" and body["progress"]["total"] == total, body
+    sent = [t for t, _lang in google.requests]
+    assert sent and all("mới" in t for t in sent), sent  # only the edited paragraph's segments
+    assert len(sent) == len(set(sent)) == body["synthesis"]["requests"]
+    assert body["synthesis"]["segments_from_cache"] == total - len(sent)
+
+
 def test_the_budget_holds_across_two_worker_processes(gstack: Stack, google: FakeGoogleTTS) -> None:
     wait_for_log(gstack, "worker2", " ready.")
     google.reset_counts()
