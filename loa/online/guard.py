@@ -56,6 +56,8 @@ class GuardedEngine:
         self.default_voice = inner.default_voice
         self.max_chars = inner.max_chars
         self.region_of_voice = inner.region_of_voice
+        # the inner engine's audio settings: its segments' cache keys are the same either way
+        self.finishing = str(getattr(inner, "finishing", "") or "")
         self.concurrency = machinery.concurrency
 
     def _attempt(self, text: str, voice: str) -> AudioClip:

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loa.audio.clip import AudioClip
+from loa.engines.cache import clip_key
 from loa.engines.edge import EdgeEngine
 from loa.engines.fake import FakeEngine
 from loa.errors import EngineRejected, EngineUnavailable
@@ -278,6 +279,18 @@ def test_an_edge_403_is_not_retried_by_the_guard(client: redis.Redis, name: str)
         with pytest.raises(EngineRejected, match="403"):
             guarded.synthesize("xin chào", "vi-VN-HoaiMyNeural")
         assert len(edge.arrivals) == 2 and guarded.machinery.breaker.state() == CLOSED
+
+
+def test_a_guarded_engine_caches_under_its_inner_engines_key(
+    client: redis.Redis, name: str
+) -> None:
+    """The pipeline synthesizes through the guard, progressive playback reads the cache with
+    the bare engine: the two keys must agree (edge's rate is in them)."""
+    edge = EdgeEngine("ws://127.0.0.1:9", rate="+10%")
+    guarded = GuardedEngine(edge, machinery(client, name))
+    assert clip_key(guarded, "vi-VN-HoaiMyNeural", "xin chào") == clip_key(
+        edge, "vi-VN-HoaiMyNeural", "xin chào"
+    )
 
 
 def test_identical_segments_wanted_at_once_are_synthesized_once(
