@@ -46,5 +46,11 @@ class EngineUnavailable(EngineError):
     """Transient failure; retrying later (or another engine) may work."""
 
 
+class ServiceRefused(EngineUnavailable):
+    """The service refuses this client, not this text (401/403: a token or an address it no
+    longer accepts): retrying the same request will not help, another engine may. Not retried;
+    counts against the service's circuit breaker, and an article falls back as for an outage."""
+
+
 class EngineRejected(EngineError):
     """Permanent failure for this request."""

@@ -32,7 +32,7 @@ from websockets.sync.client import ClientConnection, connect
 from loa.audio.clip import AudioClip
 from loa.engines.base import TimedClip, WordTiming
 from loa.engines.clips import bare_clip
-from loa.errors import EngineRejected, EngineUnavailable
+from loa.errors import EngineRejected, EngineUnavailable, ServiceRefused
 from loa.online.errors import Throttled
 from loa.online.retry_after import parse_retry_after
 
@@ -228,8 +228,9 @@ def _adjust_clock(date: str | None) -> None:
 
 
 def _map_status(exc: InvalidStatus) -> Exception:
-    """429 -> Throttled; 408, 5xx -> EngineUnavailable (retried); anything else, 403 included
-    (a token refused twice: synthesize retries it once first) -> EngineRejected."""
+    """429 -> Throttled; 408, 5xx -> EngineUnavailable (retried); 401, 403 (a token refused
+    twice: synthesize retries it once first) -> ServiceRefused (not retried, but the article
+    falls back to another engine); any other 4xx -> EngineRejected."""
     status = exc.response.status_code
     if status == 429:
         return Throttled(
@@ -237,4 +238,6 @@ def _map_status(exc: InvalidStatus) -> Exception:
         )
     if status == 408 or status >= 500:
         return EngineUnavailable(f"edge tts: HTTP {status}")
+    if status in (401, 403):
+        return ServiceRefused(f"edge tts: HTTP {status}")
     return EngineRejected(f"edge tts: HTTP {status}")

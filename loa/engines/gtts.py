@@ -28,7 +28,7 @@ from gtts import gTTS, gTTSError
 from loa.audio import mp3
 from loa.audio.clip import AudioClip
 from loa.engines.clips import bare_clip
-from loa.errors import EngineRejected, EngineUnavailable
+from loa.errors import EngineRejected, EngineUnavailable, ServiceRefused
 from loa.online.errors import Throttled
 from loa.online.retry_after import parse_retry_after
 
@@ -91,7 +91,8 @@ def _short_cause(cause: BaseException | None, exc: Exception) -> str:
 
 
 def _map_gtts_error(exc: gTTSError) -> Exception:
-    """Transient (no response, 408, 429, 5xx) -> EngineUnavailable; else EngineRejected."""
+    """Transient (no response, 408, 429, 5xx) -> EngineUnavailable; 401/403 (Google refusing
+    this client, e.g. its address) -> ServiceRefused; else EngineRejected."""
     response = exc.rsp
     if response is None:
         cause = exc.__context__  # gTTS raises inside ``except RequestException``
@@ -102,6 +103,8 @@ def _map_gtts_error(exc: gTTSError) -> Exception:
         return Throttled("google tts: HTTP 429", retry_after)
     if status in TRANSIENT_STATUS or status >= 500:
         return EngineUnavailable(f"google tts: HTTP {status}")
+    if status in (401, 403):
+        return ServiceRefused(f"google tts: HTTP {status}")
     return EngineRejected(f"google tts: {exc}")
 
 

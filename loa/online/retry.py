@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from loa.errors import EngineUnavailable
+from loa.errors import EngineUnavailable, ServiceRefused
 from loa.online.errors import BudgetTimeout, CircuitOpen, Throttled
 
 T = TypeVar("T")
@@ -54,7 +54,7 @@ def call_with_retries(
     while True:
         try:
             return call()
-        except (CircuitOpen, BudgetTimeout):
+        except (CircuitOpen, BudgetTimeout, ServiceRefused):
             raise
         except EngineUnavailable as exc:
             retry += 1

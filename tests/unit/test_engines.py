@@ -21,7 +21,7 @@ from loa.engines.espeak import EspeakEngine, espeak_library
 from loa.engines.fake import FakeEngine
 from loa.engines.gtts import GttsEngine
 from loa.engines.registry import choose, clear_engine_cache, engine_names, get_engine
-from loa.errors import EngineRejected, EngineUnavailable
+from loa.errors import EngineRejected, EngineUnavailable, ServiceRefused
 from tests.fakes.edge_tts import FakeEdgeTTS
 from tests.fakes.fixtures import closed_port_url, ffmpeg_decode, running_google_tts
 from tests.fakes.google_tts import FakeGoogleTTS
@@ -182,7 +182,7 @@ def test_gtts_rejects_long_text_unknown_voice(google):
         ("429", EngineUnavailable),
         ("drop", EngineUnavailable),
         ("400", EngineRejected),
-        ("403", EngineRejected),
+        ("403", ServiceRefused),
         ("no-audio", EngineRejected),
     ],
 )
@@ -199,7 +199,7 @@ def test_gtts_failures_map(google, mode, error):
         ("429", EngineUnavailable),
         ("drop", EngineUnavailable),
         ("400", EngineRejected),
-        ("403", EngineRejected),
+        ("403", ServiceRefused),
         ("no-audio", EngineRejected),  # as gtts: an answer without audio refuses the text
     ],
 )
@@ -216,7 +216,7 @@ def test_edge_403_is_retried_once_with_a_new_token_then_refused():
         assert clip.duration > 0 and len(edge.arrivals) == 2 and edge.refused == 1
         edge.reset_counts()
         edge.mode = "403"
-        with pytest.raises(EngineRejected, match="403"):
+        with pytest.raises(ServiceRefused, match="403"):
             EdgeEngine(edge.url, timeout=2).synthesize("Xin chào", "vi-VN-HoaiMyNeural")
         assert len(edge.arrivals) == 2  # once more with a new token, then a refusal
 

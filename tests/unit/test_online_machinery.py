@@ -20,7 +20,7 @@ from loa.audio.clip import AudioClip
 from loa.engines.cache import clip_key
 from loa.engines.edge import EdgeEngine
 from loa.engines.fake import FakeEngine
-from loa.errors import EngineRejected, EngineUnavailable
+from loa.errors import EngineRejected, EngineUnavailable, ServiceRefused
 from loa.online.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
 from loa.online.budget import Budget
 from loa.online.claims import SegmentClaims
@@ -272,13 +272,21 @@ def test_a_local_budget_wait_is_not_an_endpoint_failure(client: redis.Redis, nam
     assert inner.sent == 1 and breaker.state() == CLOSED
 
 
-def test_an_edge_403_is_not_retried_by_the_guard(client: redis.Redis, name: str) -> None:
-    """edge retries a 403 once itself (a new token); the guard then takes it as a refusal."""
+def test_an_edge_403_is_not_retried_by_the_guard_but_opens_the_breaker(
+    client: redis.Redis, name: str
+) -> None:
+    """edge retries a 403 once itself (a new token); the guard does not retry it (the service
+    refuses this client), but it is the service failing, not the text: it counts towards the
+    breaker, so a service that keeps refusing us is skipped (the article falls back)."""
     with FakeEdgeTTS(mode="403") as edge:
         guarded = GuardedEngine(EdgeEngine(edge.url, timeout=2), machinery(client, name))
-        with pytest.raises(EngineRejected, match="403"):
+        with pytest.raises(ServiceRefused, match="403"):
             guarded.synthesize("xin chào", "vi-VN-HoaiMyNeural")
         assert len(edge.arrivals) == 2 and guarded.machinery.breaker.state() == CLOSED
+        for _ in range(2):  # threshold 3
+            with pytest.raises(ServiceRefused):
+                guarded.synthesize("xin chào", "vi-VN-HoaiMyNeural")
+        assert len(edge.arrivals) == 6 and guarded.machinery.breaker.state() != CLOSED
 
 
 def test_a_guarded_engine_caches_under_its_inner_engines_key(
