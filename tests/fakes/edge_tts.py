@@ -106,6 +106,8 @@ class FakeEdgeTTS:
         self.queries: list[str] = []
         self.refused = 0
         self.forbid_next = 0
+        self.in_flight = 0  # sessions between handshake and turn.end (or close)
+        self.max_in_flight = 0
         self.stopping = threading.Event()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -125,6 +127,7 @@ class FakeEdgeTTS:
             self.arrivals.clear()
             self.requests.clear()
             self.refused = 0
+            self.max_in_flight = self.in_flight
 
     def _refusal(
         self, connection: ServerConnection, status: int, retry_after: str | None
@@ -156,6 +159,16 @@ class FakeEdgeTTS:
         return None
 
     def _handle(self, ws: ServerConnection) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            self._session(ws)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _session(self, ws: ServerConnection) -> None:
         try:
             config = ws.recv(timeout=10)
             ssml = ws.recv(timeout=10)
