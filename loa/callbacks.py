@@ -124,6 +124,12 @@ def deliver(
             return Attempt(done=True, delivered=row is not None and row.status == "delivered")
         site = session.get(Site, row.site)
         secret = (site.webhook_secret if site else None) or ""
+        if not secret:  # never sent unsigned (an empty key would sign nothing)
+            row.status = "failed"
+            row.next_attempt_at = None
+            row.last_error = "not sent: the site has no webhook_secret to sign it with"
+            logger.warning("callback %s not sent: site %s has no webhook_secret", row.id, row.site)
+            return Attempt(done=True, delivered=False)
         body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode()
         url = row.url
     code: int | None = None

@@ -96,6 +96,24 @@ def test_retried_with_doubling_waits_then_given_up(tmp_path: Path) -> None:
         assert row.last_error == "the receiver answered 500"
 
 
+def test_never_sent_unsigned(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, fetch_allow_hosts="127.0.0.1")
+    with CallbackReceiver() as receiver:
+        _article(settings, receiver.url)
+        delivery = _record(settings)
+        with session_scope(settings.sqlalchemy_url) as session:
+            site = session.get(Site, "s1")
+            assert site is not None
+            site.webhook_secret = None  # e.g. removed straight in the database
+        attempt = callbacks.deliver(settings, delivery)
+        assert attempt == callbacks.Attempt(done=True, delivered=False)
+        assert receiver.received == []
+    with session_scope(settings.sqlalchemy_url) as session:
+        row = session.get(CallbackDelivery, delivery)
+        assert row is not None and row.status == "failed"
+        assert row.last_error is not None and "webhook_secret" in row.last_error
+
+
 def _resolver_to(address: str) -> Any:
     def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]

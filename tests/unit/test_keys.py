@@ -226,6 +226,20 @@ def test_webhook_secret_is_write_only(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["error"]["field"] == "webhook_secret"
 
 
+def test_a_callback_url_needs_a_webhook_secret(client: TestClient) -> None:
+    key = _new_key(client, "site-a")["key"]
+    hook = "https://cms.site-a.vn/loa"
+    r = _put_site(client, key, callback_url=hook)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "callback_url"
+    assert _put_site(client, key, callback_url=hook, webhook_secret="x" * 20).status_code == 200
+    # kept when omitted; removing it while the callback_url stays is refused
+    assert _put_site(client, key, callback_url=hook).status_code == 200
+    r = _put_site(client, key, callback_url=hook, webhook_secret=None)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "webhook_secret"
+    # both removed at once is fine
+    assert _put_site(client, key, webhook_secret=None).status_code == 200
+
+
 @pytest.mark.parametrize(
     "url", ["file:///etc/passwd", "ftp://x.vn/", "http://user:pw@x.vn/", "http:///nohost", "x"]
 )
