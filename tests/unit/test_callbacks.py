@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from loa import callbacks, webhooks
+from loa.clock import now
 from loa.config import Settings
 from loa.storage.db import migrate, session_scope
 from loa.storage.models import Article, CallbackDelivery, Site
@@ -112,6 +114,37 @@ def test_never_sent_unsigned(tmp_path: Path) -> None:
         row = session.get(CallbackDelivery, delivery)
         assert row is not None and row.status == "failed"
         assert row.last_error is not None and "webhook_secret" in row.last_error
+
+
+def test_pending_finds_due_rows_behind_many_not_due(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _article(settings, "https://cms.s1.example/loa")
+    t = now()
+    with session_scope(settings.sqlalchemy_url) as session:
+
+        def add(name: str, due: datetime) -> None:
+            session.add(
+                CallbackDelivery(
+                    id=name,
+                    site="s1",
+                    article_id="a" * 32,
+                    event="article.ready",
+                    url="https://cms.s1.example/loa",
+                    payload={},
+                    status="pending",
+                    attempts=1,
+                    created_at=t - timedelta(hours=2),
+                    next_attempt_at=due,
+                )
+            )
+
+        for i in range(5):  # not due yet, and first in the table
+            add(f"later-{i}", t + timedelta(hours=1))
+        add("due-recent", t - timedelta(minutes=5))
+        add("due-oldest", t - timedelta(hours=1))
+    with session_scope(settings.sqlalchemy_url) as session:
+        assert callbacks.pending(session, limit=2) == ["due-oldest", "due-recent"]
+        assert callbacks.pending(session, limit=1) == ["due-oldest"]
 
 
 def _resolver_to(address: str) -> Any:
