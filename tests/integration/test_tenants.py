@@ -162,10 +162,10 @@ def test_webhook_in_through_the_worker(tenants_stack: Stack) -> None:
             assert c.get(f"/v1/articles/{article_id}/audio.mp3").status_code == 404
 
 
-def _hook(client: httpx.Client, event: dict) -> httpx.Response:
+def _hook(client: httpx.Client, event: dict, site: str = "hook-site") -> httpx.Response:
     body = json.dumps(event).encode()
     headers = {"Content-Type": "application/json", **webhooks.signed_headers(SECRET, body)}
-    return client.post("/v1/sites/hook-site/webhook", content=body, headers=headers)
+    return client.post(f"/v1/sites/{site}/webhook", content=body, headers=headers)
 
 
 def test_two_sites_cannot_touch_each_other(tenants_stack: Stack) -> None:
@@ -202,6 +202,27 @@ def test_write_rate_limit_per_key(tenants_stack: Stack) -> None:
     # reads are never limited
     with _as(tenants_stack, busy) as c:
         assert c.get("/v1/sites/rate-site").status_code == 200
+
+
+def test_webhook_rate_limit_per_site(tenants_stack: Stack) -> None:
+    key = _key(tenants_stack, "rate-hook")
+    with _as(tenants_stack, key) as c:
+        c.put("/v1/sites/rate-hook", json=dict(META, webhook_secret=SECRET)).raise_for_status()
+    with httpx.Client(base_url=tenants_stack.base_url, timeout=30) as anon:
+        gone = {"event": "delete", "external_id": "nobody"}
+        # unsigned requests are refused and use up nothing
+        unsigned = [anon.post("/v1/sites/rate-hook/webhook", json=gone) for _ in range(RATE)]
+        answers = [_hook(anon, gone, "rate-hook") for _ in range(RATE + 1)]
+    assert [a.status_code for a in unsigned] == [401] * RATE
+    assert [a.status_code for a in answers[:RATE]] == [200] * RATE
+    limited = answers[RATE]
+    assert limited.status_code == 429, limited.text
+    assert limited.json()["error"] == {
+        "code": "rate_limited",
+        "message": f"more than {RATE} writes a minute to this site's webhook",
+        "field": "site",
+    }
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
 
 
 def test_production_api_refuses_to_start_open(tmp_path: Path) -> None:
