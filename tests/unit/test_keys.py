@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from loa import keys
 from loa.cli import main as loa_main
@@ -298,3 +300,22 @@ def test_cli_create_list_revoke(
     assert loa_main(["keys", "list", "langson"]) == 0
     assert "revoked" in capsys.readouterr().out
     assert loa_main(["keys", "revoke", "0000000000000000"]) == 1
+
+
+def test_cli_shows_a_key_only_once_it_is_committed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    def refuse(_: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    event.listen(Session, "before_commit", refuse)
+    try:
+        with pytest.raises(OperationalError):
+            loa_main(["keys", "create", "langson"])
+    finally:
+        event.remove(Session, "before_commit", refuse)
+    assert not keys.KEY_RE.search(capsys.readouterr().out)  # no key that was never stored
+    assert loa_main(["keys", "list", "langson"]) == 0
+    assert capsys.readouterr().out == ""
