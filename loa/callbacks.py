@@ -23,10 +23,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loa import webhooks
-from loa.clock import as_utc, now
+from loa.clock import now
 from loa.config import Settings
 from loa.errors import FetchError
 from loa.storage.db import session_scope
@@ -124,6 +125,12 @@ def deliver(
             return Attempt(done=True, delivered=row is not None and row.status == "delivered")
         site = session.get(Site, row.site)
         secret = (site.webhook_secret if site else None) or ""
+        if not secret:  # never sent unsigned (an empty key would sign nothing)
+            row.status = "failed"
+            row.next_attempt_at = None
+            row.last_error = "not sent: the site has no webhook_secret to sign it with"
+            logger.warning("callback %s not sent: site %s has no webhook_secret", row.id, row.site)
+            return Attempt(done=True, delivered=False)
         body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode()
         url = row.url
     code: int | None = None
@@ -207,6 +214,13 @@ def _post(
 
 def pending(session: Session, limit: int = 100) -> list[str]:
     """Pending deliveries whose next attempt is due (their task may have been lost)."""
-    rows = session.query(CallbackDelivery).filter(CallbackDelivery.status == "pending").limit(limit)
+    due_at = func.coalesce(CallbackDelivery.next_attempt_at, CallbackDelivery.created_at)
     due = now() - timedelta(seconds=SWEEP_GRACE_SECONDS)
-    return [r.id for r in rows if as_utc(r.next_attempt_at or r.created_at) <= due]
+    return list(
+        session.scalars(
+            select(CallbackDelivery.id)
+            .where(CallbackDelivery.status == "pending", due_at <= due)
+            .order_by(due_at, CallbackDelivery.id)
+            .limit(limit)
+        )
+    )

@@ -144,27 +144,33 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     migrate(settings.sqlalchemy_url)
+    lines: list[str] = []  # printed once committed: a key shown is a key that exists
     with session_scope(settings.sqlalchemy_url) as session:
         if args.keys_command == "revoke":
             row = keys.revoke_key(session, args.key_id)
             if row is None:
                 print(f"loa: no key with id {args.key_id}", file=sys.stderr)
                 return 1
-            print(f"revoked {row.id} (site {row.site})")
-            return 0
-        if not is_site_name(args.site):
+            lines.append(f"revoked {row.id} (site {row.site})")
+        elif not is_site_name(args.site):
             print(f"loa: {args.site!r} is not a site name (a-z 0-9 . _ -)", file=sys.stderr)
             return 2
-        if args.keys_command == "list":
+        elif args.keys_command == "list":
             for row in keys.list_keys(session, args.site):
                 state = "active" if keys.is_active(row) else "revoked/expired"
                 expiry = as_utc(row.expires_at).isoformat() if row.expires_at else "never"
-                print(f"{row.id}\t{row.scope}\t{state}\texpires {expiry}\t{row.label or ''}")
-            return 0
-        expires = now() + timedelta(days=args.expires_days) if args.expires_days else None
-        made = keys.create_key(session, args.site, args.scope, expires_at=expires, label=args.label)
-        print(f"key {made.row.id} for site {args.site}, scope {args.scope}; shown this once:")
-        print(made.key)
+                lines.append(f"{row.id}\t{row.scope}\t{state}\texpires {expiry}\t{row.label or ''}")
+        else:
+            expires = now() + timedelta(days=args.expires_days) if args.expires_days else None
+            made = keys.create_key(
+                session, args.site, args.scope, expires_at=expires, label=args.label
+            )
+            lines.append(
+                f"key {made.row.id} for site {args.site}, scope {args.scope}; shown this once:"
+            )
+            lines.append(made.key)
+    for line in lines:
+        print(line)
     return 0
 
 

@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     callback_timeout: float = Field(
         default=10.0, gt=0, description="Seconds one callback POST may take."
     )
+    webhook_log_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days webhook receipts and finished callback deliveries are kept.",
+    )
 
     @field_validator("data_dir")
     @classmethod

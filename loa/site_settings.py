@@ -57,6 +57,22 @@ def parse(
     )
 
 
+def check_signed(stored_secret: str | None, integration: Integration) -> None:
+    """A callback_url needs a webhook secret (given or kept): callbacks are never sent
+    unsigned. InputError names the field at fault."""
+    secret = stored_secret if integration.webhook_secret == KEEP else integration.webhook_secret
+    if integration.callback_url and not secret:
+        if integration.webhook_secret is None and stored_secret:
+            raise InputError(
+                "webhook_secret: cannot be removed while a callback_url is set",
+                field="webhook_secret",
+            )
+        raise InputError(
+            "callback_url: needs a webhook_secret (callbacks are signed with it)",
+            field="callback_url",
+        )
+
+
 def apply(row: Site, integration: Integration) -> None:
     """Set the row's columns (the caller commits)."""
     if integration.webhook_secret != KEEP:

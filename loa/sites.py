@@ -89,6 +89,8 @@ def put_site(
     again. A new engine or voice applies to articles made from then on."""
     voice = voice or SiteVoice()
     row = get_site(session, site)
+    if integration is not None:
+        site_settings.check_signed(row.webhook_secret if row else None, integration)
     t = now()
     if row is None:
         row = Site(site=site, meta=meta.to_dict(), created_at=t, updated_at=t, changed_at=t)

@@ -150,18 +150,22 @@ def require_writer(
             field="Origin",
         )
     if principal.key_id:
-        decision = ratelimit.hit(
-            settings.redis_url, principal.key_id, settings.write_rate_per_minute
-        )
-        if not decision.allowed:
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"more than {settings.write_rate_per_minute} writes a minute with this key",
-                field="Authorization",
-                headers={"Retry-After": str(decision.retry_after)},
-            )
+        limit_writes(settings, principal.key_id, "with this key", "Authorization")
     return principal
+
+
+def limit_writes(settings: Settings, bucket: str, whose: str, field: str) -> None:
+    """Count one write in ``bucket`` (LOA_WRITE_RATE_PER_MINUTE); 429 with Retry-After past
+    it, naming ``field``."""
+    decision = ratelimit.hit(settings.redis_url, bucket, settings.write_rate_per_minute)
+    if not decision.allowed:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"more than {settings.write_rate_per_minute} writes a minute {whose}",
+            field=field,
+            headers={"Retry-After": str(decision.retry_after)},
+        )
 
 
 def _origin_ok(origin: str, principal: Principal, settings: Settings, session: Session) -> bool:

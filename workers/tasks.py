@@ -149,7 +149,24 @@ def requeue_stale_work(
     if stale:
         logger.info("re-sent %d unfinished article(s)", len(stale))
     _resend_callbacks()
+    _prune_webhook_logs()
     return len(stale)
+
+
+def _prune_webhook_logs() -> None:
+    """Webhook receipts and finished callbacks past LOA_WEBHOOK_LOG_RETENTION_DAYS go."""
+    from loa.retention import prune_webhook_logs
+    from loa.storage.db import session_scope
+
+    settings = get_settings()
+    with session_scope(settings.sqlalchemy_url) as session:
+        pruned = prune_webhook_logs(session, settings)
+    if pruned.receipts or pruned.deliveries:
+        logger.info(
+            "pruned %d webhook receipt(s), %d callback delivery(ies)",
+            pruned.receipts,
+            pruned.deliveries,
+        )
 
 
 def _resend_callbacks() -> None:

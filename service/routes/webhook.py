@@ -3,10 +3,13 @@ the site's webhook secret; and the site's log of callbacks sent."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,7 +18,14 @@ from loa import articles, site_settings, webhooks
 from loa.clock import as_utc
 from loa.config import Settings
 from loa.storage.models import CallbackDelivery, WebhookReceipt
-from service.deps import PrincipalDep, SessionDep, SettingsDep, StorageDep, require_site_read
+from service.deps import (
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    limit_writes,
+    require_site_read,
+)
 from service.errors import ApiError
 from service.openapi import BODY_ERRORS, responses
 from service.queue import enqueue_all
@@ -56,9 +66,12 @@ def _refused(message: str, field: str) -> ApiError:
         **responses(
             *BODY_ERRORS,
             401,
+            429,
             descriptions={
                 401: "Missing or wrong signature, a timestamp out of the window, or a site "
-                "without a webhook_secret.",
+                "without a webhook_secret (checked before the body's fields).",
+                429: "More than LOA_WRITE_RATE_PER_MINUTE signed events a minute to this "
+                "site; retry after Retry-After seconds.",
             },
         ),
     },
@@ -72,7 +85,6 @@ def _refused(message: str, field: str) -> ApiError:
 )
 def receive_webhook(
     site: SitePath,
-    event: WebhookEvent,
     request: Request,
     body: RawBody,
     session: SessionDep,
@@ -98,6 +110,9 @@ def receive_webhook(
         )
     except webhooks.Refusal as exc:
         raise _refused(exc.message, exc.field) from None
+    # counted once signed: unsigned noise cannot use up the site's writes
+    limit_writes(settings, f"webhook:{site}", "to this site's webhook", "site")
+    event = _event_of(body)  # read only once signed: an unsigned body learns nothing
     delivery = (request.headers.get(webhooks.DELIVERY_HEADER) or "").strip()
     if len(delivery) > MAX_DELIVERY_ID or any(ord(c) < 0x20 for c in delivery):
         raise ApiError(
@@ -123,6 +138,20 @@ def receive_webhook(
     session.commit()
     enqueue_all(settings, work)
     return JSONResponse(result.model_dump(mode="json"), status_code=status)
+
+
+def _event_of(body: bytes) -> WebhookEvent:
+    """The body as an event; errors as FastAPI's own body validation gives them."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:  # not JSON, or not UTF-8
+        error = {"type": "json_invalid", "loc": ("body",), "msg": "invalid JSON"}
+        raise RequestValidationError([dict(error, ctx={"error": str(exc)})]) from None
+    try:
+        return WebhookEvent.model_validate(data)
+    except ValidationError as exc:
+        errors = [dict(e, loc=("body", *e["loc"])) for e in exc.errors()]
+        raise RequestValidationError(errors) from None
 
 
 def _claim_delivery(session: Session, site: str, delivery: str) -> WebhookReceipt | None:

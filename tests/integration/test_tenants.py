@@ -149,11 +149,16 @@ def test_webhook_in_through_the_worker(tenants_stack: Stack) -> None:
         assert r.status_code == 401
         feed = "/v1/sites/hook-site/feed.xml"
         assert f"loa:{article_id}" in anon.get(feed).text
+        m3u8 = "/v1/sites/hook-site/playlist.m3u8"
+        chained = [x for x in anon.get(m3u8).text.splitlines() if x and not x.startswith("#")]
+        assert chained  # the article's segments
         # unpublish: out of the feed and the site's playlist at once, the audio kept
         assert _hook(anon, {"event": "unpublish", "external_id": "w1"}).status_code == 200
         assert f"loa:{article_id}" not in anon.get(feed).text
         playlist = anon.get("/v1/sites/hook-site/playlist.json").text
         assert article_id not in playlist
+        unpublished = anon.get(m3u8).text
+        assert not [x for x in chained if x in unpublished]
         with _as(tenants_stack, key) as c:
             assert c.get(f"/v1/articles/{article_id}/audio.mp3").status_code == 200
         # delete: the audio goes too
@@ -162,10 +167,10 @@ def test_webhook_in_through_the_worker(tenants_stack: Stack) -> None:
             assert c.get(f"/v1/articles/{article_id}/audio.mp3").status_code == 404
 
 
-def _hook(client: httpx.Client, event: dict) -> httpx.Response:
+def _hook(client: httpx.Client, event: dict, site: str = "hook-site") -> httpx.Response:
     body = json.dumps(event).encode()
     headers = {"Content-Type": "application/json", **webhooks.signed_headers(SECRET, body)}
-    return client.post("/v1/sites/hook-site/webhook", content=body, headers=headers)
+    return client.post(f"/v1/sites/{site}/webhook", content=body, headers=headers)
 
 
 def test_two_sites_cannot_touch_each_other(tenants_stack: Stack) -> None:
@@ -181,6 +186,24 @@ def test_two_sites_cannot_touch_each_other(tenants_stack: Stack) -> None:
         assert cb.put("/v1/sites/iso-a/lexicon", json=lexicon).status_code == 403
         assert cb.get(f"/v1/articles/{article_id}").status_code == 404  # a draft of iso-a
         assert ca.get(f"/v1/articles/{article_id}").status_code == 200
+        # ready, its audio, transcript, playlist and player state stay private to iso-a
+        assert tenants_stack.wait_ready(article_id)["status"] == "ready"
+        base = f"/v1/articles/{article_id}"
+        private = [
+            f"{base}/transcript.vtt",
+            f"{base}/playlist.m3u8",
+            f"/v1/player/articles/{article_id}/download.mp3",
+        ]
+        player = [f"/v1/player/articles/{article_id}", "/v1/player/lookup?site=iso-a&external_id=d"]
+        recent = "/v1/player/recent?site=iso-a"
+        with httpx.Client(base_url=tenants_stack.base_url, timeout=30) as anon:
+            for other in (cb, anon):
+                assert [other.get(p).status_code for p in private] == [404] * 3
+                assert [other.get(p).json()["status"] for p in player] == ["unknown"] * 2
+                assert article_id not in other.get(recent).text
+        assert [ca.get(p).status_code for p in private] == [200] * 3
+        assert [ca.get(p).json()["status"] for p in player] == ["ready"] * 2
+        assert article_id in ca.get(recent).text
         assert cb.put("/v1/sites/iso-b", json=META).status_code == 200
 
 
@@ -202,6 +225,27 @@ def test_write_rate_limit_per_key(tenants_stack: Stack) -> None:
     # reads are never limited
     with _as(tenants_stack, busy) as c:
         assert c.get("/v1/sites/rate-site").status_code == 200
+
+
+def test_webhook_rate_limit_per_site(tenants_stack: Stack) -> None:
+    key = _key(tenants_stack, "rate-hook")
+    with _as(tenants_stack, key) as c:
+        c.put("/v1/sites/rate-hook", json=dict(META, webhook_secret=SECRET)).raise_for_status()
+    with httpx.Client(base_url=tenants_stack.base_url, timeout=30) as anon:
+        gone = {"event": "delete", "external_id": "nobody"}
+        # unsigned requests are refused and use up nothing
+        unsigned = [anon.post("/v1/sites/rate-hook/webhook", json=gone) for _ in range(RATE)]
+        answers = [_hook(anon, gone, "rate-hook") for _ in range(RATE + 1)]
+    assert [a.status_code for a in unsigned] == [401] * RATE
+    assert [a.status_code for a in answers[:RATE]] == [200] * RATE
+    limited = answers[RATE]
+    assert limited.status_code == 429, limited.text
+    assert limited.json()["error"] == {
+        "code": "rate_limited",
+        "message": f"more than {RATE} writes a minute to this site's webhook",
+        "field": "site",
+    }
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
 
 
 def test_production_api_refuses_to_start_open(tmp_path: Path) -> None:

@@ -530,6 +530,7 @@ def test_documented_statuses_per_operation(client: TestClient) -> None:
         408,
         413,
         422,
+        429,
         503,
     ]
     assert statuses["DELETE /v1/keys/{key_id}"] == [204, 401, 403, 404, 503]

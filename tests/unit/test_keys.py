@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from loa import keys
 from loa.cli import main as loa_main
@@ -226,6 +228,20 @@ def test_webhook_secret_is_write_only(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["error"]["field"] == "webhook_secret"
 
 
+def test_a_callback_url_needs_a_webhook_secret(client: TestClient) -> None:
+    key = _new_key(client, "site-a")["key"]
+    hook = "https://cms.site-a.vn/loa"
+    r = _put_site(client, key, callback_url=hook)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "callback_url"
+    assert _put_site(client, key, callback_url=hook, webhook_secret="x" * 20).status_code == 200
+    # kept when omitted; removing it while the callback_url stays is refused
+    assert _put_site(client, key, callback_url=hook).status_code == 200
+    r = _put_site(client, key, callback_url=hook, webhook_secret=None)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "webhook_secret"
+    # both removed at once is fine
+    assert _put_site(client, key, webhook_secret=None).status_code == 200
+
+
 @pytest.mark.parametrize(
     "url", ["file:///etc/passwd", "ftp://x.vn/", "http://user:pw@x.vn/", "http:///nohost", "x"]
 )
@@ -284,3 +300,22 @@ def test_cli_create_list_revoke(
     assert loa_main(["keys", "list", "langson"]) == 0
     assert "revoked" in capsys.readouterr().out
     assert loa_main(["keys", "revoke", "0000000000000000"]) == 1
+
+
+def test_cli_shows_a_key_only_once_it_is_committed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    def refuse(_: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    event.listen(Session, "before_commit", refuse)
+    try:
+        with pytest.raises(OperationalError):
+            loa_main(["keys", "create", "langson"])
+    finally:
+        event.remove(Session, "before_commit", refuse)
+    assert not keys.KEY_RE.search(capsys.readouterr().out)  # no key that was never stored
+    assert loa_main(["keys", "list", "langson"]) == 0
+    assert capsys.readouterr().out == ""

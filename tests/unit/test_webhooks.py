@@ -23,6 +23,7 @@ from tests.fakes.fixtures import closed_port_url
 
 ADMIN = "admin-key-for-tests-0123456789"
 SECRET = "webhook-secret-0123456789abcdef"
+JSON = {"Content-Type": "application/json"}
 TEXT = "Sở KHCN tổ chức hội thảo về đổi mới sáng tạo."
 
 
@@ -147,6 +148,17 @@ def test_bad_signatures_and_old_timestamps_get_401(client: TestClient) -> None:
     assert r.status_code == 401
     # a site without a secret refuses every webhook
     r = _send(client, event, site="site-b")
+    assert r.status_code == 401
+
+
+def test_the_signature_is_checked_before_the_body(client: TestClient) -> None:
+    bad = {"event": "explode", "text": "  "}
+    r = client.post("/v1/sites/site-a/webhook", json=bad)
+    assert r.status_code == 401 and r.json()["error"]["field"] == "X-Loa-Timestamp"
+    assert "errors" not in r.json()  # nothing said about the body's fields
+    r = _send(client, bad, secret="another-secret-0123456789")
+    assert r.status_code == 401 and r.json()["error"]["field"] == "X-Loa-Signature"
+    r = client.post("/v1/sites/site-a/webhook", content=b"{not json", headers=JSON)
     assert r.status_code == 401
 
 
