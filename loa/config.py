@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     )
     task_max_retries: int = Field(default=5, ge=0)
     # a worker process whose peak memory passed this (MB) is replaced after its task; 0: never
-    worker_max_memory_mb: int = Field(default=240, ge=0)
+    worker_max_memory_mb: int = Field(default=320, ge=0)
     log_level: str = "INFO"
     loudness_lufs: float = Field(
         default=-16.0, ge=-40, le=-5, description="Integrated loudness of finished audio."

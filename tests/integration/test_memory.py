@@ -65,7 +65,7 @@ def test_a_200000_character_article_ends_ready_with_its_decoded_duration(
     assert len(playlist["segments"]) == body["progress"]["total"]
     assert not list((stack.data_dir / "audio" / "articles" / article_id).glob(".tmp-*"))
     # the worker process that made it: still the same one (it never passed
-    # LOA_WORKER_MAX_MEMORY_MB, 240 by default), and its peak is far under the limit
+    # LOA_WORKER_MAX_MEMORY_MB, 320 by default), and its peak is far under the limit
     if Path("/proc/self/status").exists():
         pid = int(lease_owner(stack, article_id).rpartition(":")[2])
         assert _alive(pid), "the worker process was replaced (over LOA_WORKER_MAX_MEMORY_MB?)"
