@@ -25,6 +25,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from websockets.http11 import Request, Response
@@ -162,13 +163,23 @@ class FakeEdgeTTS:
         with self.lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            self._session(ws)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
+        left = False
 
-    def _session(self, ws: ServerConnection) -> None:
+        def leave() -> None:
+            """Stop counting this session as in flight, as its turn.end goes out (the client
+            frees its slot on it and may start the next before this thread would count it)."""
+            nonlocal left
+            if not left:
+                left = True
+                with self.lock:
+                    self.in_flight -= 1
+
+        try:
+            self._session(ws, leave)
+        finally:
+            leave()
+
+    def _session(self, ws: ServerConnection, leave: Callable[[], None]) -> None:
         try:
             config = ws.recv(timeout=10)
             ssml = ws.recv(timeout=10)
@@ -205,6 +216,7 @@ class FakeEdgeTTS:
                         "audio.metadata", request_id, json.dumps({"Metadata": [boundary]})
                     )
                 )
+        leave()
         ws.send(_text_message("turn.end", request_id, "{}"))
 
     @property

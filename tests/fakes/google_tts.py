@@ -107,11 +107,23 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         log.debug("fake google: " + format, *args)
 
+    _in_flight = False
+
+    def _leave(self) -> None:
+        """This request stops counting as in flight: called as its last bytes are handed to the
+        socket (the client may release its slot and send the next request as soon as they
+        arrive, before this thread would otherwise get to count it done)."""
+        if self._in_flight:
+            self._in_flight = False
+            with self.server.fake.lock:
+                self.server.fake.in_flight -= 1
+
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self._leave()
         self.wfile.write(body)
 
     def do_POST(self):
@@ -129,11 +141,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fake.requests.append((text, lang))
         now = fake.arrive()
+        self._in_flight = True
         try:
             self._answer(fake, mode, text, now)
         finally:
-            with fake.lock:
-                fake.in_flight -= 1
+            self._leave()
 
     def _answer(self, fake: FakeGoogleTTS, mode: str, text: str, now: float) -> None:
         if fake.latency and fake.stopping.wait(fake.latency):
@@ -179,6 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         if retry_after is not None:
             self.send_header("Retry-After", retry_after)
         self.end_headers()
+        self._leave()
         self.wfile.write(body)
 
 
