@@ -31,6 +31,9 @@ from celery import Celery  # noqa: E402  # after the BLAS thread count is set
 from loa.config import get_settings  # noqa: E402  # (loa may import numpy)
 from loa.contracts import QUEUE, broker_url  # noqa: E402
 from loa.logs import configure_logging  # noqa: E402
+from loa.malloc import limit_arenas  # noqa: E402
+
+limit_arenas()  # before any thread: synthesis threads' freed memory goes back (loa.malloc)
 
 
 def create_celery(broker: str | None = None) -> Celery:
