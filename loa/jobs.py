@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import redis
 from sqlalchemy import CursorResult, Result, or_, select, update
+from sqlalchemy.orm import Session
 
 from loa import callbacks, progress, sites
 from loa.clock import as_utc, now
@@ -61,6 +62,28 @@ class JobResult:
     outcome: str  # ready | failed | skipped
     detail: str = ""
     callback: str | None = None  # a callback put in the outbox with the outcome, to deliver
+
+
+def _record_audio(
+    s: Session,
+    settings: Settings,
+    article_id: str,
+    revision: int,
+    key: str,
+    rendered: RenderedArticle,
+) -> list[str]:
+    """``sites.record_audio`` for a rendered revision (a first rendering or an upgrade)."""
+    return sites.record_audio(
+        s,
+        article_id=article_id,
+        revision=revision,
+        key=key,
+        address=rendered.address,
+        size=rendered.size,
+        duration=rendered.duration,
+        playlist=rendered.playlist,
+        retention_hours=settings.replaced_audio_retention_hours,
+    )
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -502,17 +525,7 @@ def _finish(
         )
         if _rowcount(result) != 1:
             raise Superseded(article_id)
-        return sites.record_audio(
-            s,
-            article_id=article_id,
-            revision=revision,
-            key=key,
-            address=rendered.address,
-            size=rendered.size,
-            duration=rendered.duration,
-            playlist=rendered.playlist,
-            retention_hours=settings.replaced_audio_retention_hours,
-        )
+        return _record_audio(s, settings, article_id, revision, key, rendered)
 
 
 def find_stale_work(
@@ -655,17 +668,7 @@ def _upgrade(article_id: str, revision: int, settings: Settings) -> JobResult:
         )
         upgraded = _rowcount(result) == 1
         if upgraded:  # the upgraded file gets its immutable address; the offline one is replaced
-            expired = sites.record_audio(
-                s,
-                article_id=article_id,
-                revision=revision,
-                key=key,
-                address=rendered.address,
-                size=rendered.size,
-                duration=rendered.duration,
-                playlist=rendered.playlist,
-                retention_hours=settings.replaced_audio_retention_hours,
-            )
+            expired = _record_audio(s, settings, article_id, revision, key, rendered)
             # the site's "upgraded" callback is committed with the audio it announces
             callback = callbacks.record(s, settings, article_id, "upgraded")
     if not upgraded:

@@ -72,6 +72,17 @@ async def get_app_storage(settings: SettingsDep) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_app_storage)]
 
 
+def _needs_key() -> ApiError:
+    """401 for a request without a key where one is needed."""
+    return ApiError(
+        401,
+        "unauthorized",
+        "this endpoint needs Authorization: Bearer <key>",
+        field="Authorization",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if not header:
@@ -79,13 +90,7 @@ def _bearer(request: Request) -> str | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "this endpoint needs Authorization: Bearer <key>",
-            field="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _needs_key()
     return token
 
 
@@ -131,13 +136,7 @@ def require_writer(
     from a browser, on an allowed origin. Which site it may write is checked by the route
     (:func:`require_site_write`)."""
     if principal.kind == "anonymous":
-        raise ApiError(
-            401,
-            "unauthorized",
-            "this endpoint needs Authorization: Bearer <key>",
-            field="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _needs_key()
     if principal.scope == "read":
         raise ApiError(403, "forbidden", "this key may only read", field="Authorization")
     origin = request.headers.get("origin")
@@ -209,13 +208,7 @@ def require_site_write(principal: Principal, site: str) -> None:
 def require_site_read(principal: Principal, site: str) -> None:
     """403 unless ``principal`` may read ``site``'s private data (drafts, settings, log)."""
     if principal.kind == "anonymous":
-        raise ApiError(
-            401,
-            "unauthorized",
-            "this endpoint needs Authorization: Bearer <key>",
-            field="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise _needs_key()
     if not principal.may_read(site):
         raise ApiError(403, "forbidden", f"this key may not read the site {site!r}", field="site")
 

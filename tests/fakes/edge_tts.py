@@ -33,6 +33,7 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from loa.audio.encode import encode_pcm
 from loa.engines.fake import tone_pcm
+from tests.fakes.arrivals import busiest_window
 
 SAMPLE_RATE = 24000
 BITRATE_KBPS = 48
@@ -114,14 +115,9 @@ class FakeEdgeTTS:
         self._thread: threading.Thread | None = None
 
     def max_in_window(self, window: float = 1.0) -> int:
+        """The most requests that arrived in any ``window`` seconds."""
         with self.lock:
-            times = sorted(self.arrivals)
-        best, first = 0, 0
-        for last, t in enumerate(times):
-            while t - times[first] >= window:
-                first += 1
-            best = max(best, last - first + 1)
-        return best
+            return busiest_window(list(self.arrivals), window)
 
     def reset_counts(self) -> None:
         with self.lock:

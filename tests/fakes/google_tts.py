@@ -48,6 +48,7 @@ from loa.audio.clip import AudioFormat
 from loa.audio.encode import encode_pcm
 from loa.audio.tags import tag_mp3
 from loa.engines.fake import tone_pcm
+from tests.fakes.arrivals import busiest_window
 
 log = logging.getLogger(__name__)
 
@@ -258,13 +259,7 @@ class FakeGoogleTTS:
     def max_in_window(self, window: float = 1.0) -> int:
         """The most requests that arrived in any ``window`` seconds."""
         with self.lock:
-            times = sorted(self.arrivals)
-        best, first = 0, 0
-        for last, t in enumerate(times):
-            while t - times[first] >= window:
-                first += 1
-            best = max(best, last - first + 1)
-        return best
+            return busiest_window(list(self.arrivals), window)
 
     def reset_counts(self) -> None:
         with self.lock:
